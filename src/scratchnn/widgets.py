@@ -16,12 +16,14 @@ Two things live here:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import time
 import warnings
 from dataclasses import dataclass, field
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -244,7 +246,7 @@ class _Canvas:
         self.fontsize = fontsize
         self.fig = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.fig)
-        with _rc(fontsize):
+        with _quiet(fontsize):
             self.ax_map, self.ax_loss = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
             self.ax_acc = self.ax_loss.twinx()
             self.image = self.ax_map.imshow(np.ones((2, 2, 3)), origin="lower", interpolation="nearest", aspect="auto")
@@ -288,9 +290,9 @@ class _Canvas:
                 self.fig.subplots_adjust(left=0.04, right=0.93, bottom=0.13, top=0.76, wspace=0.28)
 
     def draw(self, run: Run, title: str | None = None) -> bytes:
-        with _rc(self.fontsize):
+        buffer = io.BytesIO()
+        with _quiet(self.fontsize):
             self._update(run, title)
-            buffer = io.BytesIO()
             self.canvas.print_png(buffer)
         return buffer.getvalue()
 
@@ -319,13 +321,17 @@ class _Canvas:
         self.acc_line.set_data(epochs, run.history.accuracy)
         n = max(int(run.settings.get("epochs", 1)), 2)
         self.ax_loss.set_xlim(1, n)
-        lo, hi = (max(loss.min(), 1e-6), max(loss.max(), 1e-6)) if loss.size else (0.1, 1.0)
+        lo, hi = np.clip([loss.min(), loss.max()], 1e-6, 1e200) if loss.size else (0.1, 1.0)
         log = hi / lo > 30  # a log scale only when the loss spans decades, e.g. when it blew up
         if log != (self.ax_loss.get_yscale() == "log"):
             self.ax_loss.set_yscale("log" if log else "linear")
             self.ax_loss.yaxis.set_minor_locator(NullLocator())
             self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
             self.ax_loss.set_ylabel("cost $J$ (log scale)" if log else "cost $J$", color="#0072B2", labelpad=1)
+        if log:  # at most 7 decade ticks, chosen here: matplotlib's own locator can put one at infinity
+            first, last = math.floor(math.log10(lo / 1.5)), math.ceil(math.log10(hi * 1.5))
+            step = next(d for d in (1, 2, 5, 10, 20, 25, 50, 100) if (last - first) / d <= 6)
+            self.ax_loss.set_yticks(10.0 ** np.arange(step * (first // step), last + 1, step))
         self.ax_loss.set_ylim((lo / 1.5, hi * 1.5) if log else (0, hi * 1.05))
 
         if run.net is not None:
@@ -347,19 +353,12 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width))
 
 
-class _rc:
-    """Font size for the figures of this module, without touching the user's global rcParams for long."""
-
-    def __init__(self, fontsize):
-        import matplotlib as mpl
-
-        self._context = mpl.rc_context({"font.size": fontsize})
-
-    def __enter__(self):
-        return self._context.__enter__()
-
-    def __exit__(self, *args):
-        return self._context.__exit__(*args)
+@contextlib.contextmanager
+def _quiet(fontsize):
+    """This module's font size, and no warnings: huge losses (up to 1e308) must not print anything while drawn."""
+    with mpl.rc_context({"font.size": fontsize}), warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -546,7 +545,7 @@ def render_run_png(run: Run, canvas: _Canvas, title: str, colours: int | None = 
         return canvas.draw(run, title=title)
     from PIL import Image as PILImage
 
-    with _rc(canvas.fontsize):
+    with _quiet(canvas.fontsize):
         canvas._update(run, title)
         canvas.canvas.draw()
     rgba = PILImage.frombuffer("RGBA", canvas.canvas.get_width_height(), canvas.canvas.buffer_rgba())

@@ -1,0 +1,308 @@
+"""The playground, driven headlessly: set controls, call the update, check what the learner would see."""
+
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+from ipywidgets.embed import embed_data
+from PIL import Image as PILImage
+
+import scratchnn as snn
+from scratchnn import widgets
+from scratchnn.network import History
+
+
+@pytest.fixture(scope="module")
+def pg():
+    return widgets.playground()
+
+
+@pytest.fixture(autouse=True)
+def reset(request):
+    yield
+    if "pg" in request.fixturenames:  # put the shared playground back to its defaults
+        p = request.getfixturevalue("pg")
+        for name, value in {**widgets.DEFAULTS, "noise": widgets.DATASETS["gaussian clouds"]}.items():
+            p._busy = True
+            p.controls[name].value = value
+            p._busy = False
+        p.update()
+
+
+def png_size(data: bytes):
+    return PILImage.open(io.BytesIO(data)).size
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The live playground
+
+
+def test_default_run_is_shown(pg):
+    assert pg.run.verdict[0] == "ok"
+    assert pg.run.train_accuracy > 0.95 and pg.run.test_accuracy > 0.9
+    assert f"training accuracy {pg.run.train_accuracy:.1%}" in pg.status.value
+    assert f"held-out accuracy {pg.run.test_accuracy:.1%}" in pg.status.value
+    assert png_size(pg.image.value) == (720, 288)
+
+
+def test_every_slider_waits_for_release(pg):
+    sliders = [c for c in pg.controls.values() if hasattr(c, "continuous_update")]
+    assert len(sliders) == 6
+    assert not any(c.continuous_update for c in sliders)
+
+
+def test_learning_rate_slider_is_log_scale_from_1e_4_to_10(pg):
+    lr = pg.controls["lr"]
+    assert (lr.base, lr.min, lr.max) == (10, -4, 1)
+    assert pg.controls["hidden"].min == 1 and pg.controls["hidden"].max == 32
+    assert (pg.controls["layers"].min, pg.controls["layers"].max) == (1, 3)
+
+
+def test_moving_a_control_retrains_and_changes_the_text(pg):
+    before_status, before_image = pg.status.value, pg.image.value
+    pg.controls["hidden"].value = 1  # the observer retrains, as a slider release would
+    assert pg.run.settings["hidden"] == 1
+    assert pg.run.net.layer_sizes == [2, 1, 3]
+    assert pg.run.train_accuracy < 0.9  # one hidden unit cannot split three clouds
+    assert pg.status.value != before_status
+    assert pg.image.value != before_image
+    assert f"training accuracy {pg.run.train_accuracy:.1%}" in pg.status.value
+
+
+def test_learning_rate_changes_the_result(pg):
+    first = pg.run.history.loss[-1]
+    pg.controls["lr"].value = 0.01
+    assert pg.run.settings["lr"] == pytest.approx(0.01)
+    assert pg.run.history.loss[-1] > 2 * first  # a hundred times smaller steps get less far in 1000 epochs
+
+
+def test_layers_activation_optimizer_epochs_seed_reach_the_network(pg):
+    pg._busy = True
+    pg.controls["layers"].value = 2
+    pg.controls["activation"].value = "tanh"
+    pg.controls["optimizer"].value = "adam"
+    pg.controls["epochs"].value = 200
+    pg._busy = False
+    pg.controls["seed"].value = 3
+    run = pg.run
+    assert run.net.layer_sizes == [2, 3, 3, 3]
+    assert run.net.activation == "tanh"
+    assert run.history.epochs == 200
+    assert run.settings["optimizer"] == "adam" and run.settings["seed"] == 3
+
+
+def test_switching_data_set_resets_noise_and_retrains_once(pg, monkeypatch):
+    calls = []
+    original = pg.update
+    monkeypatch.setattr(pg, "update", lambda: calls.append(1) or original())
+    pg.controls["noise"].value = 0.5
+    pg.controls["dataset"].value = "XOR"
+    assert len(calls) == 2  # once for the noise, once for the data set (which also resets the noise)
+    assert pg.controls["noise"].value == widgets.DATASETS["XOR"]
+    assert pg.run.net.layer_sizes[-1] == 2  # XOR has two classes
+    assert "training accuracy" in pg.status.value
+
+
+def test_sigmoid_at_lr_10_overshoots_but_does_not_diverge(pg):
+    """The truthful message: sigmoid units are bounded, the loss stays finite and training recovers."""
+    pg.controls["lr"].value = 10.0
+    run = pg.run
+    assert not run.history.diverged
+    assert run.verdict[0] == "overshoot"
+    assert "went up along the way" in run.verdict[1]
+    assert max(run.history.loss) > 2 * run.history.loss[0]  # the loss did jump up early on ...
+    assert run.train_accuracy > 0.95  # ... and yet training ended well
+    assert "Overshoot" in pg.status.value
+    assert "Overshoot" in pg._canvas.verdict.get_text()
+    assert not pg._canvas.alarm.get_visible()
+
+
+def test_relu_at_lr_10_is_flagged_unstable(pg):
+    """The loss explodes (to ~1e42) but stays finite, then dead ReLUs leave a poor network: "unstable"."""
+    pg.controls["activation"].value = "relu"
+    pg.controls["lr"].value = 10.0
+    run = pg.run
+    assert not run.history.diverged
+    assert run.verdict[0] == "unstable"
+    assert "blew up" in run.verdict[1]
+    assert run.train_accuracy < 0.9
+    assert pg._canvas.alarm.get_visible() and pg._canvas.alarm.get_text() == "UNSTABLE"
+    assert "Unstable" in pg.status.value
+
+
+def test_divergence_is_a_message_on_the_figure_not_a_traceback(pg):
+    pg._busy = True
+    pg.controls["activation"].value = "relu"
+    pg.controls["hidden"].value = 32
+    pg._busy = False
+    pg.controls["lr"].value = 10.0
+    run = pg.run
+    assert run.history.diverged
+    assert run.verdict[0] == "diverged"
+    assert pg._canvas.alarm.get_visible() and pg._canvas.alarm.get_text() == "DIVERGED"
+    assert "Diverged" in pg._canvas.verdict.get_text()
+    assert "Diverged" in pg.status.value
+    assert png_size(pg.image.value) == (720, 288)
+
+
+def test_tiny_learning_rate_is_flagged_stalled(pg):
+    pg.controls["lr"].value = 1e-4
+    assert pg.run.verdict[0] == "stalled"
+    assert "barely moved" in pg.status.value
+
+
+def test_no_exception_escapes_the_update(pg, monkeypatch):
+    def broken(run, title=None):
+        raise RuntimeError("the canvas is on fire")
+
+    monkeypatch.setattr(pg._canvas, "draw", broken)
+    run = pg.update()
+    assert run.error == "the canvas is on fire"
+    assert "Something went wrong: the canvas is on fire" in pg.status.value
+
+
+def test_train_run_reports_bad_settings_instead_of_raising():
+    run = widgets.train_run(activation="softplus", epochs=10)
+    assert run.net is None and run.verdict[0] == "error"
+    assert "softplus" in run.error
+    with pytest.raises(TypeError, match="unknown playground settings"):
+        widgets.train_run(learning_rate=0.1)
+
+
+def test_the_figure_is_reused_and_no_figures_pile_up(pg):
+    figures = len(plt.get_fignums())
+    image, fig, status = pg.image, pg._canvas.fig, pg.status
+    for lr in (0.1, 0.3, 3.0):
+        pg.controls["lr"].value = lr
+    assert pg.image is image and pg._canvas.fig is fig and pg.status is status
+    assert len(plt.get_fignums()) == figures
+    assert len(fig.axes) == 3  # map, cost, classification rate: artists are updated, not added
+    assert len(pg._canvas.ax_map.images) == 1
+    assert len(pg._canvas.ax_loss.lines) == 1 and len(pg._canvas.ax_acc.lines) == 1
+
+
+def test_update_before_first_run_says_a_kernel_is_needed():
+    p = widgets.playground(run_now=False)
+    assert "need a live kernel" in p.status.value
+    assert p.image.value == b""
+    p.update()
+    assert "training accuracy" in p.status.value
+
+
+def test_timing_is_recorded(pg):
+    pg.update()
+    assert set(pg.timing) == {"data", "train", "draw"}
+    assert all(t >= 0 for t in pg.timing.values())
+    assert pg.timing["train"] > 0 and pg.timing["draw"] > 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The verdict, on made-up histories
+
+
+def history(*loss, diverged=False):
+    return History(loss=list(loss), accuracy=[0.5] * len(loss), diverged=diverged)
+
+
+@pytest.mark.parametrize(
+    ("h", "level"),
+    [
+        (history(1.1, 0.5, 0.2), "ok"),
+        (history(1.1, 0.5, diverged=True), "diverged"),
+        (history(diverged=True), "diverged"),
+        (history(1.1, 0.9, 1.2), "unstable"),  # ended above the start
+        (history(1.1, 50.0, 0.1), "unstable"),  # blew up (> 10 x start) even though it came back
+        (history(1.1, 0.5, 0.7, 0.1), "overshoot"),  # climbed 0.2 > 0.11 above its best so far
+        (history(1.1, 0.5, 0.55, 0.1), "ok"),  # a wobble of 0.05 < 0.1 x 1.1 is fine
+        (history(1.1, 1.09, 1.08), "stalled"),
+        (history(), "stalled"),
+    ],
+)
+def test_training_verdict_levels(h, level):
+    assert widgets.training_verdict(h)[0] == level
+
+
+def test_verdict_messages_say_what_happened():
+    assert "epoch 3" in widgets.training_verdict(history(1.1, 0.5, diverged=True))[1]
+    assert "1.1 \N{RIGHTWARDS ARROW} 1.2" in widgets.training_verdict(history(1.1, 0.9, 1.2))[1]
+    message = widgets.training_verdict(history(1.1, 0.5, 0.7, 0.1))[1]
+    assert "from 0.5 to 0.7 at epoch 3" in message
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Data
+
+
+@pytest.mark.parametrize(("name", "classes"), [("gaussian clouds", 3), ("spirals", 3), ("XOR", 2)])
+def test_make_data(name, classes):
+    X_train, X_test, y_train, y_test = widgets.make_data(name, seed=1)
+    assert X_train.shape == (225 if classes == 3 else 150, 2)
+    assert X_test.shape[0] == (75 if classes == 3 else 50)
+    assert set(np.unique(y_train)) == set(np.unique(y_test)) == set(range(classes))
+
+
+def test_cloud_noise_is_the_spread_around_the_centres():
+    for noise in (0.2, 2.0):
+        X, _, y, _ = widgets.make_data("gaussian clouds", noise)
+        spread = (X - snn.datasets.CLOUD_CENTRES[y]).std()
+        assert spread == pytest.approx(noise, rel=0.1)
+    with pytest.raises(ValueError, match="unknown dataset 'moons'"):
+        widgets.make_data("moons")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The static explorer
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return widgets.static_playground(lrs=(0.1, 1.0, 10.0), hidden=(1, 3), start=(1.0, 3), epochs=30)
+
+
+def test_static_explorer_structure(explorer):
+    lr_slider, hidden_slider, buttons = explorer.lr_slider, explorer.hidden_slider, explorer.dataset_buttons
+    assert explorer.children[:3] == (buttons, lr_slider, hidden_slider)
+    assert explorer.children[3] is explorer.stack
+    assert lr_slider.options == ("0.1", "1", "10") and lr_slider.value == "1"
+    assert hidden_slider.options == ("1", "3") and hidden_slider.value == "3"
+    assert buttons.options == ("gaussian clouds", "spirals")
+    per_dataset = explorer.stack.children
+    assert len(per_dataset) == 2
+    for hidden_stack in per_dataset:
+        assert len(hidden_stack.children) == 2 and hidden_stack.selected_index == 1
+        for lr_stack in hidden_stack.children:
+            assert len(lr_stack.children) == 3 and lr_stack.selected_index == 1
+            assert all(png_size(image.value) == (560, 256) for image in lr_stack.children)
+    assert len(explorer.runs) == 2 * 3 * 2
+    pictures = {image.value for d in per_dataset for h in d.children for image in h.children}
+    assert len(pictures) == 12  # every run has its own picture
+
+
+def test_static_sliders_are_linked_in_the_browser(explorer):
+    pairs = {
+        (link.source[0].model_id, link.source[1], link.target[0].model_id, link.target[1]) for link in explorer.links
+    }
+    lr_stacks = [s for d in explorer.stack.children for s in d.children]
+    expected = {(explorer.lr_slider.model_id, "index", s.model_id, "selected_index") for s in lr_stacks}
+    expected |= {
+        (explorer.hidden_slider.model_id, "index", d.model_id, "selected_index") for d in explorer.stack.children
+    }
+    expected.add((explorer.dataset_buttons.model_id, "index", explorer.stack.model_id, "selected_index"))
+    assert pairs == expected
+    state = embed_data(views=[explorer])["manager_state"]["state"]
+    link_states = [m["state"] for m in state.values() if m["model_name"] == "LinkModel"]
+    assert len(link_states) == len(expected)  # the links travel with the widget state the book embeds
+
+
+def test_static_explorer_pictures_are_small(explorer):
+    sizes = [len(image.value) for d in explorer.stack.children for h in d.children for image in h.children]
+    assert max(sizes) < 20_000
+
+
+def test_static_explorer_rejects_a_start_outside_the_grid():
+    with pytest.raises(ValueError, match="start"):
+        widgets.static_playground(lrs=(0.1,), hidden=(2,), start=(1.0, 3))
