@@ -1,0 +1,94 @@
+"""Copy the pinned browser assets from node_modules/ into the git-ignored _vendor/ folder.
+
+The book is served without any CDN: _config.yml sets ``html_static_path: [_vendor]``, so everything below
+``_vendor/vendor/`` lands in ``_build/html/_static/vendor/``. The folder is not ``_static/`` on purpose:
+Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every page.
+
+    _vendor/vendor/mathjax/   MathJax 3 (tex-mml-chtml.js and the components it loads on demand)
+    _vendor/vendor/widgets/   require.js, the ipywidgets HTML manager (embed-amd.js), its fonts and
+                              amd-paths.js (see below)
+
+The widget bundle computes the URL of its fonts from the require.js module URL of the module that
+embeds the CSS. Without configuration that is the page's own folder
+(``book/@jupyter-widgets/html-manager/dist/<hash>.woff2``), which does not exist. ``amd-paths.js`` runs
+between require.js and embed-amd.js and maps those module ids to this folder, where the fonts are copied.
+
+Usage: python scripts/vendor.py [PROJECT_DIR]   (after ``npm ci``)
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+MATHJAX_FILES = ["tex-mml-chtml.js"]
+# Loaded on demand by tex-mml-chtml.js: TeX extensions, CHTML fonts, the menu and its accessibility tools.
+MATHJAX_DIRS = ["input", "output", "ui", "a11y", "sre", "adaptors"]
+FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
+
+
+def version_of(package_dir: Path) -> str:
+    return json.loads((package_dir / "package.json").read_text())["version"]
+
+
+def vendor(project: Path) -> list[str]:
+    """Recreate ``project/_vendor`` from ``project/node_modules``; return one line per package copied."""
+    modules = project / "node_modules"
+    mathjax = modules / "mathjax"
+    requirejs = modules / "requirejs"
+    manager = modules / "@jupyter-widgets" / "html-manager"
+    missing = [str(p) for p in (mathjax, requirejs, manager) if not (p / "package.json").is_file()]
+    if missing:
+        raise SystemExit(f"vendor.py: {', '.join(missing)} not installed; run `npm ci` first")
+    if not version_of(mathjax).startswith("3."):
+        raise SystemExit(f"vendor.py: need mathjax 3.x (Sphinx's mathjax3_config), found {version_of(mathjax)}")
+
+    out = project / "_vendor" / "vendor"
+    if out.exists():
+        shutil.rmtree(out)
+
+    mj_out = out / "mathjax"
+    mj_out.mkdir(parents=True)
+    for name in MATHJAX_FILES:
+        shutil.copy2(mathjax / "es5" / name, mj_out / name)
+    for name in MATHJAX_DIRS:
+        shutil.copytree(mathjax / "es5" / name, mj_out / name)
+    shutil.copy2(mathjax / "LICENSE", mj_out / "LICENSE")
+
+    w_out = out / "widgets"
+    w_out.mkdir(parents=True)
+    shutil.copy2(requirejs / "require.js", w_out / "require.js")
+    dist = manager / "dist"
+    shutil.copy2(dist / "embed-amd.js", w_out / "embed-amd.js")
+    fonts = sorted(p for p in dist.iterdir() if p.suffix in FONT_SUFFIXES)
+    if not fonts:
+        raise SystemExit(f"vendor.py: no font files in {dist}; has the html-manager layout changed?")
+    for font in fonts:
+        shutil.copy2(font, w_out / font.name)
+    shutil.copy2(HERE / "amd-paths.js", w_out / "amd-paths.js")
+    for license_file in ("LICENSE", "LICENSE.md"):
+        if (manager / license_file).is_file():
+            shutil.copy2(manager / license_file, w_out / "LICENSE-html-manager")
+
+    lines = [
+        f"mathjax {version_of(mathjax)}",
+        f"requirejs {version_of(requirejs)}",
+        f"@jupyter-widgets/html-manager {version_of(manager)} ({len(fonts)} font files)",
+    ]
+    (out / "VERSIONS.txt").write_text("\n".join(lines) + "\n")
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    project = Path(argv[1]).resolve() if len(argv) > 1 else HERE.parent
+    for line in vendor(project):
+        print(f"vendored {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
