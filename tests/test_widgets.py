@@ -265,7 +265,8 @@ def explorer():
 
 def test_static_explorer_structure(explorer):
     lr_slider, hidden_slider, buttons = explorer.lr_slider, explorer.hidden_slider, explorer.dataset_buttons
-    assert explorer.children[:3] == (buttons, lr_slider, hidden_slider)
+    assert explorer.children[0].children[1] is buttons
+    assert explorer.children[1:3] == (lr_slider, hidden_slider)
     assert explorer.children[3] is explorer.stack
     assert lr_slider.options == ("0.1", "1", "10") and lr_slider.value == "1"
     assert hidden_slider.options == ("1", "3") and hidden_slider.value == "3"

@@ -475,7 +475,7 @@ class Playground:
                 "train": train_done - data_done,
                 "draw": time.perf_counter() - train_done,
             }
-            self.status.value = _status_html(run, self.timing)
+            self.status.value = _status_html(run)
             self.run = run
             return run
         except Exception as exc:  # never a traceback in the learner's face
@@ -496,17 +496,15 @@ def _escape(value) -> str:
     return html.escape(str(value))
 
 
-def _status_html(run: Run, timing: dict) -> str:
+def _status_html(run: Run) -> str:
     level, message = run.verdict
     colour = "#D55E00" if level in _SEVERE else _VERDICT_COLOUR.get(level, "black")
     if run.net is None:
         return f"<b style='color:{colour}'>{_escape(message)}</b>"
-    ms = {k: 1000 * v for k, v in timing.items()}
     return (
         f"<b>training accuracy {run.train_accuracy:.1%}</b> &middot; <b>held-out accuracy {run.test_accuracy:.1%}</b>"
         f" &middot; final cost {run.history.loss[-1] if run.history.loss else math.nan:.4g}"
         f" &middot; {run.history.epochs} epochs<br><span style='color:{colour}'>{_escape(message)}</span>"
-        f"<br><small>trained in {ms['train']:.0f} ms, drawn in {ms['draw']:.0f} ms</small>"
     )
 
 
@@ -539,7 +537,7 @@ def _label(value: float) -> str:
     return f"{value:g}"
 
 
-def render_run_png(run: Run, canvas: _Canvas, title: str, colours: int | None = 64) -> bytes:
+def render_run_png(run: Run, canvas: _Canvas, title: str, colours: int | None = 128) -> bytes:
     """PNG bytes of `run` drawn on `canvas`, palette-quantised to `colours` colours (None: full colour)."""
     if colours is None:
         return canvas.draw(run, title=title)
@@ -563,7 +561,7 @@ def static_playground(
     start=(1.0, 3),
     figsize=(7.0, 3.2),
     dpi=80,
-    colours: int | None = 64,
+    colours: int | None = 128,
     **settings,
 ) -> widgets.VBox:
     """Precompute a grid of runs and return widgets that switch between them in the browser, with no kernel.
@@ -614,11 +612,17 @@ def static_playground(
     hidden_slider = widgets.SelectionSlider(
         options=[str(m) for m in hidden], value=str(start[1]), description="hidden units", style=style, layout=layout
     )
-    dataset_buttons = widgets.ToggleButtons(options=names, value=names[0], description="data set", style=style)
+    dataset_buttons = widgets.ToggleButtons(options=names, value=names[0])
+    dataset_row = widgets.HBox(
+        [
+            widgets.HTML("<div style='text-align:right; padding-right:8px'>data set</div>", layout={"width": "110px"}),
+            dataset_buttons,
+        ]
+    )
     links = [widgets.jslink((lr_slider, "index"), (stack, "selected_index")) for stack in lr_stacks]
     links += [widgets.jslink((hidden_slider, "index"), (stack, "selected_index")) for stack in hidden_stacks]
     links.append(widgets.jslink((dataset_buttons, "index"), (outer, "selected_index")))
-    controls = [dataset_buttons, lr_slider, hidden_slider] if len(names) > 1 else [lr_slider, hidden_slider]
+    controls = [dataset_row, lr_slider, hidden_slider] if len(names) > 1 else [lr_slider, hidden_slider]
     box = widgets.VBox([*controls, outer])
     box.runs, box.stack, box.links = runs, outer, links
     box.lr_slider, box.hidden_slider, box.dataset_buttons = lr_slider, hidden_slider, dataset_buttons
