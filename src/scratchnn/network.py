@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import as_float_matrix, as_targets, choice, positive_float, positive_int
+from ._kernel import Kernel
 from .activations import log_softmax, relu, sigmoid, softmax
-from .optim import OPTIMIZERS, make_optimizer
+from .optim import OPTIMIZERS
 
 __all__ = [
     "ACTIVATIONS",
@@ -362,17 +363,19 @@ class MLP:
         lr = positive_float(lr, "lr")
         if batch_size is not None:
             batch_size = min(positive_int(batch_size, "batch_size"), X.shape[0])
-        step = make_optimizer(choice(optimizer, "optimizer", OPTIMIZERS), params, lr)
+        choice(optimizer, "optimizer", OPTIMIZERS)
         if callback is not None and not callable(callback):
             raise TypeError(f"callback must be callable as callback(epoch, history); got {callback!r}")
         if validation is not None:
             X_val, y_val = _unpack_validation(validation)
             X_val = as_float_matrix(X_val, "validation X", n_features=sizes[0])
-            T_val = as_targets(y_val, sizes[-1], "validation y", n_samples=X_val.shape[0])
+            validation = X_val, as_targets(y_val, sizes[-1], "validation y", n_samples=X_val.shape[0])
 
         rng = np.random.default_rng(seed)
         labels = np.argmax(T, axis=1)
-        backup = {key: p.copy() for key, p in params.items()}
+        # The fast kernel trains a flat private copy of the parameters (same maths as `forward`/`backward`, see
+        # `_kernel.py`); `params` is written back whenever someone may look at it, and at the end.
+        kernel = Kernel(params, self.activation, X, T, labels, optimizer, lr, batch_size)
         history = History()
         epoch_iter = range(1, epochs + 1)
         if progress:
@@ -380,65 +383,56 @@ class MLP:
 
             epoch_iter = tqdm(epoch_iter, desc="epochs")
 
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for epoch in epoch_iter:
-                if batch_size is None:
-                    loss, accuracy = self._step(X, T, labels, step, backup)
-                else:
-                    loss, accuracy = self._epoch_of_batches(X, T, labels, batch_size, rng, step, backup)
-                if not math.isfinite(loss):
-                    self._diverge(history, epoch, lr, backup)
-                    break
-                history.loss.append(loss)
-                history.accuracy.append(accuracy)
-                if validation is not None:
-                    probs, cache = _forward(params, X_val, self.activation)
-                    history.val_loss.append(cross_entropy(cache["logits"], T_val))
-                    history.val_accuracy.append(float(np.mean(np.argmax(probs, axis=1) == np.argmax(T_val, 1))))
-                if callback is not None and callback(epoch, history):
-                    break
-            if not history.diverged and not _all_finite(params):  # the very last step blew up
-                self._diverge(history, history.epochs, lr, backup)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            try:
+                self._train(kernel, history, epoch_iter, batch_size, rng, lr, validation, callback)
+            except BaseException:  # e.g. KeyboardInterrupt: keep what was trained so far, as in-place updates would
+                kernel.copy_out(params)
+                raise
         return history
 
-    def _step(self, X, T, labels, step, backup):
-        """One gradient step on (X, T); returns the loss and accuracy it started from."""
-        probs, cache = _forward(self.params, X, self.activation)
-        loss = cross_entropy(cache["logits"], T)
-        accuracy = float(np.mean(np.argmax(probs, axis=1) == labels))
-        if math.isfinite(loss):
-            for key, p in self.params.items():
-                np.copyto(backup[key], p)
-            step(_backward(self.params, cache, T))
-        return loss, accuracy
-
-    def _epoch_of_batches(self, X, T, labels, batch_size, rng, step, backup):
-        order = rng.permutation(X.shape[0])
-        total_loss = 0.0
-        total_correct = 0.0
-        for start in range(0, X.shape[0], batch_size):
-            idx = order[start : start + batch_size]
-            loss, accuracy = self._step(X[idx], T[idx], labels[idx], step, backup)
+    def _train(self, kernel, history, epoch_iter, batch_size, rng, lr, validation, callback):
+        """The epoch loop of :meth:`fit`; fills `history`, leaves the trained (or restored) values in ``params``."""
+        params = self.params
+        for epoch in epoch_iter:
+            if batch_size is None:
+                loss, accuracy = kernel.full_batch_epoch()
+            else:
+                loss, accuracy = kernel.epoch_of_batches(rng)
             if not math.isfinite(loss):
-                return loss, accuracy
-            total_loss += loss * idx.size
-            total_correct += accuracy * idx.size
-        return total_loss / X.shape[0], total_correct / X.shape[0]
+                kernel.restore_backup()
+                kernel.copy_out(params)
+                self._diverge(history, epoch, lr)
+                return
+            history.loss.append(loss)
+            history.accuracy.append(accuracy)
+            if validation is not None or callback is not None:
+                kernel.copy_out(params)
+            if validation is not None:
+                X_val, T_val = validation
+                probs, cache = _forward(params, X_val, self.activation)
+                history.val_loss.append(cross_entropy(cache["logits"], T_val))
+                history.val_accuracy.append(float(np.mean(np.argmax(probs, axis=1) == np.argmax(T_val, 1))))
+            if callback is not None:
+                stop = callback(epoch, history)
+                kernel.copy_in(params)  # the callback may have changed the parameters
+                if stop:
+                    break
+        if kernel.all_finite():
+            kernel.copy_out(params)
+        else:  # the very last step blew up
+            kernel.restore_backup()
+            kernel.copy_out(params)
+            self._diverge(history, history.epochs, lr)
 
-    def _diverge(self, history: History, epoch: int, lr: float, backup: dict) -> None:
-        for key, p in self.params.items():
-            np.copyto(p, backup[key])
+    def _diverge(self, history: History, epoch: int, lr: float) -> None:
         history.diverged = True
         warnings.warn(
             f"training diverged at epoch {epoch} with lr={lr:g}: the loss is no longer finite. "
             "Parameters were restored to their last finite values; try a smaller learning rate.",
             DivergenceWarning,
-            stacklevel=3,
+            stacklevel=4,  # _diverge <- _train <- fit <- the caller
         )
-
-
-def _all_finite(params: dict) -> bool:
-    return all(np.isfinite(p).all() for p in params.values())
 
 
 def _unpack_validation(validation):
