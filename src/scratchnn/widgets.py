@@ -240,8 +240,9 @@ class _Canvas:
     in a matplotlib draw.
     """
 
-    def __init__(self, figsize=(9.0, 3.6), dpi=80, resolution=80, fontsize=9, compact=False):
+    def __init__(self, figsize=(9.0, 3.6), dpi=80, resolution=80, fontsize=9, compact=False, loss_limits=None):
         self.resolution = resolution
+        self.loss_limits = loss_limits  # None: fit each run; (lo, hi): one log scale for every run
         self.compact = compact
         self.fontsize = fontsize
         self.fig = Figure(figsize=figsize, dpi=dpi)
@@ -321,8 +322,12 @@ class _Canvas:
         self.acc_line.set_data(epochs, run.history.accuracy)
         n = max(int(run.settings.get("epochs", 1)), 2)
         self.ax_loss.set_xlim(1, n)
-        lo, hi = np.clip([loss.min(), loss.max()], 1e-6, 1e200) if loss.size else (0.1, 1.0)
-        log = hi / lo > 30  # a log scale only when the loss spans decades, e.g. when it blew up
+        if self.loss_limits is not None:
+            lo, hi = self.loss_limits[0] * 1.5, self.loss_limits[1] / 1.5
+            log = True
+        else:
+            lo, hi = np.clip([loss.min(), loss.max()], 1e-6, 1e200) if loss.size else (0.1, 1.0)
+            log = hi / lo > 30  # a log scale only when the loss spans decades, e.g. when it blew up
         if log != (self.ax_loss.get_yscale() == "log"):
             self.ax_loss.set_yscale("log" if log else "linear")
             self.ax_loss.yaxis.set_minor_locator(NullLocator())
@@ -562,17 +567,21 @@ def static_playground(
     figsize=(7.0, 3.2),
     dpi=80,
     colours: int | None = 128,
+    loss_limits=(0.01, 10.0),
     **settings,
 ) -> widgets.VBox:
     """Precompute a grid of runs and return widgets that switch between them in the browser, with no kernel.
 
     Every (data set, learning rate, hidden size) of `datasets` x `lrs` x `hidden` is trained once (the other
-    settings as in :func:`train_run`, e.g. ``epochs``, ``activation``) and drawn to a small PNG ``Image``
-    (palette-quantised to `colours` colours). The images sit in nested ``Stack`` widgets: for each data set
-    and hidden size one stack of images indexed by the learning rate, inside a stack indexed by the hidden size,
-    inside a stack indexed by the data set. The learning-rate and hidden-units ``SelectionSlider`` and the data
-    set ``ToggleButtons`` are ``jslink``-ed to the stacks' ``selected_index``: the browser swaps the picture by
-    itself, from the widget state the book build embeds in the page.
+    settings as in :func:`train_run`, e.g. ``epochs``, ``activation``) and drawn to a small PNG ``Image``,
+    palette-quantised to `colours` colours. Every picture draws the cost on the same log scale, `loss_limits`,
+    so that neighbours compare at a glance (None: each picture fits its own run).
+
+    The images sit in nested ``Stack`` widgets: for each data set and hidden size one stack of images indexed by
+    the learning rate, inside a stack indexed by the hidden size, inside a stack indexed by the data set. The
+    learning-rate and hidden-units ``SelectionSlider`` and the data-set ``ToggleButtons`` are ``jslink``-ed to
+    the stacks' ``selected_index``: the browser swaps the picture by itself, from the widget state that the book
+    build embeds in the page.
 
     Returns
     -------
@@ -584,7 +593,7 @@ def static_playground(
     if start[0] not in lrs or start[1] not in hidden:
         raise ValueError(f"start {start} must be a (learning rate, hidden size) pair of the grid {lrs} x {hidden}")
     s = {**DEFAULTS, **settings}
-    canvas = _Canvas(figsize=figsize, dpi=dpi, resolution=60, fontsize=8, compact=True)
+    canvas = _Canvas(figsize=figsize, dpi=dpi, resolution=60, fontsize=8, compact=True, loss_limits=loss_limits)
     runs, lr_stacks, hidden_stacks = {}, [], []
     for name in names:
         data = make_data(name, s["noise"], s["seed"])
