@@ -6,12 +6,13 @@ Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every pag
 
     _vendor/vendor/mathjax/   MathJax 3 (tex-mml-chtml.js and the components it loads on demand)
     _vendor/vendor/widgets/   require.js, the ipywidgets HTML manager (embed-amd.js), its fonts and
-                              amd-paths.js (see below)
+                              widgets-setup.js (see below)
 
 The widget bundle computes the URL of its fonts from the require.js module URL of the module that
 embeds the CSS. Without configuration that is the page's own folder
-(``book/@jupyter-widgets/html-manager/dist/<hash>.woff2``), which does not exist. ``amd-paths.js`` runs
+(``book/@jupyter-widgets/html-manager/dist/<hash>.woff2``), which does not exist. ``widgets-setup.js`` runs
 between require.js and embed-amd.js and maps those module ids to this folder, where the fonts are copied.
+It also gives MathJax 3 the ``MathJax.Hub.Queue`` call with which the bundle typesets widget labels.
 
 Usage: python scripts/vendor.py [PROJECT_DIR]   (after ``npm ci``)
 """
@@ -69,10 +70,9 @@ def vendor(project: Path) -> list[str]:
         raise SystemExit(f"vendor.py: no font files in {dist}; has the html-manager layout changed?")
     for font in fonts:
         shutil.copy2(font, w_out / font.name)
-    shutil.copy2(HERE / "amd-paths.js", w_out / "amd-paths.js")
-    for license_file in ("LICENSE", "LICENSE.md"):
-        if (manager / license_file).is_file():
-            shutil.copy2(manager / license_file, w_out / "LICENSE-html-manager")
+    shutil.copy2(HERE / "widgets-setup.js", w_out / "widgets-setup.js")
+    for notice in dist.glob("*.LICENSE.txt"):
+        shutil.copy2(notice, w_out / notice.name)
 
     lines = [
         f"mathjax {version_of(mathjax)}",
