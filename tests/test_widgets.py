@@ -185,6 +185,33 @@ def test_the_figure_is_reused_and_no_figures_pile_up(pg):
     assert len(pg._canvas.ax_loss.lines) == 1 and len(pg._canvas.ax_acc.lines) == 1
 
 
+SPIRALS_UNSTABLE = {"dataset": "spirals", "lr": 10.0, "hidden": 1}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({"hidden": 1}, {}),
+        ({}, {"lr": 10.0}),
+        (SPIRALS_UNSTABLE, {"dataset": "spirals"}),
+        ({"dataset": "spirals"}, SPIRALS_UNSTABLE),
+    ],
+)
+def test_a_redraw_over_the_kept_background_matches_a_full_draw(before, after, monkeypatch):
+    """Nothing of the previous run (curves, text, the alarm box) survives a redraw that reuses the background."""
+    assert widgets.train_run(**SPIRALS_UNSTABLE).verdict[0] == "unstable"  # the alarm box is shown for it
+    kept = widgets._Canvas()
+    kept.draw(widgets.train_run(**before))
+    full_draws = []
+    original = kept.canvas.draw
+    monkeypatch.setattr(kept.canvas, "draw", lambda: full_draws.append(1) or original())
+    run = widgets.train_run(**after)
+    fast = np.asarray(PILImage.open(io.BytesIO(kept.draw(run))))
+    assert not full_draws  # same layout: the background was reused
+    full = np.asarray(PILImage.open(io.BytesIO(widgets._Canvas().draw(run))))
+    np.testing.assert_array_equal(fast, full)
+
+
 def test_update_before_first_run_says_a_kernel_is_needed():
     p = widgets.playground(run_now=False)
     assert "need a live kernel" in p.status.value

@@ -234,19 +234,24 @@ def region_image(net: MLP, extent, resolution: int = 80) -> np.ndarray:
 
 
 class _Canvas:
-    """A two-panel figure (decision regions | curves) redrawn in place; :meth:`draw` returns PNG bytes.
+    """A two-panel figure (decision regions | training curves) redrawn in place; :meth:`draw` returns PNG bytes.
 
-    Only the artists' data change between draws, and the map has no tick labels: text is what costs most time
-    in a matplotlib draw.
+    Text is what costs most time in a matplotlib draw, so the axes, ticks and labels are drawn once and kept as
+    a background bitmap. A draw restores that bitmap and paints only the artists that change (the regions, the
+    points, the curves and the three lines of text), then encodes the pixels. The background is redrawn only when
+    the layout changes: another data set (extent of the map), another number of epochs, or a cost outside the
+    decades of the log axis, which starts as `loss_limits` and widens to whole decades when a run needs it.
     """
 
-    def __init__(self, figsize=(9.0, 3.6), dpi=80, resolution=80, fontsize=9, compact=False, loss_limits=None):
+    def __init__(self, figsize=(9.0, 3.6), dpi=80, resolution=80, fontsize=9, compact=False, loss_limits=(0.01, 10)):
         self.resolution = resolution
-        self.loss_limits = loss_limits  # None: fit each run; (lo, hi): one log scale for every run
+        self.loss_limits = loss_limits
         self.compact = compact
         self.fontsize = fontsize
         self.fig = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.fig)
+        self._layout = None
+        self._background = None
         with _quiet(fontsize):
             self.ax_map, self.ax_loss = self.fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
             self.ax_acc = self.ax_loss.twinx()
@@ -260,10 +265,15 @@ class _Canvas:
             if not compact:
                 self.ax_map.set_xlabel("$x_1$", labelpad=2)
                 self.ax_map.set_ylabel("$x_2$", labelpad=2)
+            self.ax_map.set_title("decision regions, training data", fontsize=fontsize)
             (self.loss_line,) = self.ax_loss.plot([], [], color="#0072B2")
             (self.acc_line,) = self.ax_acc.plot([], [], color="#D55E00")
+            self.ax_loss.set_yscale("log")
+            self.ax_loss.yaxis.set_minor_locator(NullLocator())
+            self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
+            self.ax_loss.set_title("training curves", fontsize=fontsize)
             self.ax_loss.set_xlabel("epoch", labelpad=1)
-            self.ax_loss.set_ylabel("cost $J$", color="#0072B2", labelpad=1)
+            self.ax_loss.set_ylabel("cost $J$ (log scale)", color="#0072B2", labelpad=1)
             self.ax_acc.set_ylabel("classification rate", color="#D55E00", labelpad=2)
             self.ax_loss.tick_params(axis="y", colors="#0072B2", which="both")
             self.ax_acc.tick_params(axis="y", colors="#D55E00")
@@ -289,15 +299,54 @@ class _Canvas:
                 self.fig.subplots_adjust(left=0.02, right=0.9, bottom=0.13, top=0.75, wspace=0.3)
             else:
                 self.fig.subplots_adjust(left=0.04, right=0.93, bottom=0.13, top=0.76, wspace=0.28)
+        # Painted on every draw, in this order, over the background; left out of the background itself.
+        self.dynamic = [
+            self.image,
+            *self.points,
+            self.alarm,
+            self.loss_line,
+            self.acc_line,
+            self.headline,
+            self.verdict,
+        ]
+        for artist in self.dynamic:
+            artist.set_animated(True)
 
-    def draw(self, run: Run, title: str | None = None) -> bytes:
-        buffer = io.BytesIO()
+    def draw(self, run: Run, title: str | None = None, colours: int | None = None) -> bytes:
+        """PNG bytes of `run`, optionally palette-quantised to `colours` colours."""
+        from PIL import Image as PILImage
+
         with _quiet(self.fontsize):
-            self._update(run, title)
-            self.canvas.print_png(buffer)
-        return buffer.getvalue()
+            layout = self._update(run, title)
+            if layout != self._layout:  # new limits or ticks: draw the background again
+                self._set_layout(*layout)
+                self.canvas.draw()  # everything except the animated artists
+                self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+                self._layout = layout
+            else:
+                self.canvas.restore_region(self._background)
+            for artist in self.dynamic:
+                self.fig.draw_artist(artist)
+            picture = PILImage.frombuffer("RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba())
+            picture = picture.convert("RGB")
+            if colours is not None:
+                picture = picture.quantize(colours, method=PILImage.Quantize.MEDIANCUT)
+            out = io.BytesIO()
+            picture.save(out, format="PNG", compress_level=3 if colours is None else 9)  # fast live, small static
+        return out.getvalue()
 
-    def _update(self, run: Run, title: str | None) -> None:
+    def _set_layout(self, extent, n_epochs, first, last) -> None:
+        self.image.set_extent(extent)
+        self.ax_map.set_xlim(extent[:2])
+        self.ax_map.set_ylim(extent[2:])
+        self.ax_loss.set_xlim(1, n_epochs)
+        # At most 7 decade ticks, chosen here: matplotlib's own locator can put one at infinity for huge costs.
+        step = next(d for d in (1, 2, 5, 10, 20, 25, 50, 100) if (last - first) / d <= 6)
+        self.ax_loss.set_yticks(10.0 ** np.arange(step * (first // step), last + 1, step))
+        self.ax_loss.set_ylim(10.0**first, 10.0**last)
+
+    def _update(self, run: Run, title: str | None) -> tuple:
+        """Give the artists the data of `run`; return the layout it needs: (extent, epochs, first, last decade)."""
         level, message = run.verdict
         if run.data:
             X_train, _, y_train, _ = run.data
@@ -312,44 +361,26 @@ class _Canvas:
             self.image.set_data(region_image(run.net, extent, self.resolution))
         else:
             self.image.set_data(np.ones((2, 2, 3)))
-        self.image.set_extent(extent)
-        self.ax_map.set_xlim(extent[:2])
-        self.ax_map.set_ylim(extent[2:])
 
         loss = np.asarray(run.history.loss, dtype=float)
         epochs = np.arange(1, loss.size + 1)
         self.loss_line.set_data(epochs, loss)
         self.acc_line.set_data(epochs, run.history.accuracy)
-        n = max(int(run.settings.get("epochs", 1)), 2)
-        self.ax_loss.set_xlim(1, n)
-        if self.loss_limits is not None:
-            lo, hi = self.loss_limits[0] * 1.5, self.loss_limits[1] / 1.5
-            log = True
-        else:
-            lo, hi = np.clip([loss.min(), loss.max()], 1e-6, 1e200) if loss.size else (0.1, 1.0)
-            log = hi / lo > 30  # a log scale only when the loss spans decades, e.g. when it blew up
-        if log != (self.ax_loss.get_yscale() == "log"):
-            self.ax_loss.set_yscale("log" if log else "linear")
-            self.ax_loss.yaxis.set_minor_locator(NullLocator())
-            self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
-            self.ax_loss.set_ylabel("cost $J$ (log scale)" if log else "cost $J$", color="#0072B2", labelpad=1)
-        if log:  # at most 7 decade ticks, chosen here: matplotlib's own locator can put one at infinity
-            first, last = math.floor(math.log10(lo / 1.5)), math.ceil(math.log10(hi * 1.5))
-            step = next(d for d in (1, 2, 5, 10, 20, 25, 50, 100) if (last - first) / d <= 6)
-            self.ax_loss.set_yticks(10.0 ** np.arange(step * (first // step), last + 1, step))
-        self.ax_loss.set_ylim((lo / 1.5, hi * 1.5) if log else (0, hi * 1.05))
+        lo, hi = self.loss_limits
+        if loss.size:
+            lo, hi = min(lo, max(loss.min(), 1e-6)), max(hi, min(loss.max(), 1e200))
+        first, last = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
 
         if run.net is not None:
             accuracy = f"training accuracy {run.train_accuracy:.1%}, held-out accuracy {run.test_accuracy:.1%}"
         else:
             accuracy = "no network was trained"
         self.headline.set_text(f"{title}: {accuracy}" if title else accuracy)
-        self.ax_map.set_title("decision regions, training data", fontsize=self.fontsize)
-        self.ax_loss.set_title("training curves", fontsize=self.fontsize)
         self.verdict.set_text(_wrap(message, 125 if not self.compact else 100))
         self.verdict.set_color("#D55E00" if level in _SEVERE else _VERDICT_COLOUR.get(level, "black"))
         self.alarm.set_visible(level in _SEVERE)
         self.alarm.set_text(level.upper())
+        return extent, max(int(run.settings.get("epochs", 1)), 2), first, last
 
 
 def _wrap(text: str, width: int) -> str:
@@ -544,18 +575,7 @@ def _label(value: float) -> str:
 
 def render_run_png(run: Run, canvas: _Canvas, title: str, colours: int | None = 128) -> bytes:
     """PNG bytes of `run` drawn on `canvas`, palette-quantised to `colours` colours (None: full colour)."""
-    if colours is None:
-        return canvas.draw(run, title=title)
-    from PIL import Image as PILImage
-
-    with _quiet(canvas.fontsize):
-        canvas._update(run, title)
-        canvas.canvas.draw()
-    rgba = PILImage.frombuffer("RGBA", canvas.canvas.get_width_height(), canvas.canvas.buffer_rgba())
-    picture = rgba.convert("RGB").quantize(colours, method=PILImage.Quantize.MEDIANCUT)
-    out = io.BytesIO()
-    picture.save(out, format="PNG")
-    return out.getvalue()
+    return canvas.draw(run, title=title, colours=colours)
 
 
 def static_playground(
@@ -567,15 +587,14 @@ def static_playground(
     figsize=(7.0, 3.2),
     dpi=80,
     colours: int | None = 128,
-    loss_limits=(0.01, 10.0),
     **settings,
 ) -> widgets.VBox:
     """Precompute a grid of runs and return widgets that switch between them in the browser, with no kernel.
 
     Every (data set, learning rate, hidden size) of `datasets` x `lrs` x `hidden` is trained once (the other
     settings as in :func:`train_run`, e.g. ``epochs``, ``activation``) and drawn to a small PNG ``Image``,
-    palette-quantised to `colours` colours. Every picture draws the cost on the same log scale, `loss_limits`,
-    so that neighbours compare at a glance (None: each picture fits its own run).
+    palette-quantised to `colours` colours. Every picture draws the cost on the same log scale (0.01 to 10,
+    wider only for a run that leaves it), so that neighbours compare at a glance.
 
     The images sit in nested ``Stack`` widgets: for each data set and hidden size one stack of images indexed by
     the learning rate, inside a stack indexed by the hidden size, inside a stack indexed by the data set. The
@@ -593,7 +612,7 @@ def static_playground(
     if start[0] not in lrs or start[1] not in hidden:
         raise ValueError(f"start {start} must be a (learning rate, hidden size) pair of the grid {lrs} x {hidden}")
     s = {**DEFAULTS, **settings}
-    canvas = _Canvas(figsize=figsize, dpi=dpi, resolution=60, fontsize=8, compact=True, loss_limits=loss_limits)
+    canvas = _Canvas(figsize=figsize, dpi=dpi, resolution=60, fontsize=8, compact=True)
     runs, lr_stacks, hidden_stacks = {}, [], []
     for name in names:
         data = make_data(name, s["noise"], s["seed"])
