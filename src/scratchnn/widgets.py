@@ -42,6 +42,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the opti
 
 __all__ = [
     "DATASETS",
+    "DEFAULTS",
     "Playground",
     "Run",
     "make_data",
@@ -53,8 +54,8 @@ __all__ = [
 
 _MARKERS = ["o", "s", "^"]
 
-# Each data set of the playground: how to make it from (noise, seed), and its usual noise. About 300 points each,
-# a quarter of them held out: small enough that 1000 epochs of full-batch training stay interactive.
+# The playground's data sets and the usual value of their noise. About 300 points each, a quarter of them held
+# out: small enough that 1000 epochs of full-batch training stay interactive (the chapters' clouds have 1500).
 DATASETS = {
     "gaussian clouds": 1.0,  # standard deviation of each cloud (the chapters' clouds have 1)
     "spirals": 0.2,  # jitter of the angle along each arm, in radians
