@@ -4,9 +4,9 @@
 
 1. Every page in BOOK_DIR/book/ must be listed in BOOK_DIR/_toc.yml. With ``only_build_toc_files: true``
    Jupyter Book would otherwise skip a forgotten page without a word.
-2. ``jupyter-book build BOOK_DIR --all -W -n --keep-going``: every chapter is executed (``execute_notebooks:
-   force``, cell timeout in _config.yml); any warning, failing cell or broken cross-reference fails the build,
-   and --keep-going reports all of them, each with its page, before failing.
+2. ``jupyter-book build BOOK_DIR --all -W -n --keep-going`` into a clean _build/html and _build/jupyter_execute:
+   every chapter is executed (``execute_notebooks: force``, cell timeout in _config.yml); any warning, failing
+   cell or broken cross-reference fails the build, and --keep-going reports all of them, each with its page.
 3. Every notebook page of the TOC must have produced its executed notebook in _build/jupyter_execute/.
 
 Exits non-zero if any step fails. The vendored assets (_vendor/, see scripts/vendor.py) must exist first.
@@ -14,6 +14,7 @@ Exits non-zero if any step fails. The vendored assets (_vendor/, see scripts/ven
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -82,6 +83,11 @@ def main(argv: list[str]) -> int:
     if errors:
         print("Book build FAILED: fix the table of contents first.", file=sys.stderr)
         return 1
+
+    # Start from nothing: a notebook or page left over from a renamed chapter must not survive (nbval would
+    # run it). _build/ holds nothing else that is worth keeping between builds (execution is forced anyway).
+    for stale in ("html", "jupyter_execute", ".doctrees"):
+        shutil.rmtree(book_dir / "_build" / stale, ignore_errors=True)
 
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jupyter_book), "build", str(book_dir), "--all", "-W", "-n", "--keep-going"]
