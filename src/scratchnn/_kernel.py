@@ -37,7 +37,11 @@ from .optim import make_optimizer
 __all__ = ["Kernel"]
 
 
-def _sigmoid_forward(H, tmp):
+# Each hidden activation in place, and its derivative multiplied into dZ, written through the output Z = h(A) as in
+# `network._HIDDEN`; `tmp` is a scratch buffer of Z's shape.
+
+
+def _sigmoid_forward(H):
     # sigma(h) = 1 / (1 + e^{-h}). e^{-h} overflows to inf for h < -709, and 1 / (1 + inf) = 0 is the right answer
     # (fit runs the kernel under np.errstate(over="ignore")), so no branch is needed.
     np.negative(H, out=H)
@@ -52,7 +56,7 @@ def _sigmoid_backward(dZ, Z, tmp):
     np.multiply(dZ, tmp, out=dZ)
 
 
-def _tanh_forward(H, tmp):
+def _tanh_forward(H):
     np.tanh(H, out=H)
 
 
@@ -62,7 +66,7 @@ def _tanh_backward(dZ, Z, tmp):
     np.multiply(dZ, tmp, out=dZ)
 
 
-def _relu_forward(H, tmp):
+def _relu_forward(H):
     np.maximum(H, 0.0, out=H)
 
 
@@ -130,7 +134,7 @@ class Kernel:
         N, D = X.shape
         K = sizes[-1]
 
-        # One flat vector holds [W_1; b_1], ..., [W_L; b_L]; `Wa` are the augmented views, `W` the weights alone.
+        # One flat vector holds [W_1; b_1], ..., [W_L; b_L]; `Wa` (and `Ga` for the gradient) are those matrices.
         counts = [(n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes)]
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(int)
         self.theta = np.empty(offsets[-1])
@@ -201,7 +205,7 @@ class Kernel:
         """
         n = ws.n
         forward_act, backward_act = self.forward_act, self.backward_act
-        hidden = [(Wa.T, Z, Z[:-1], tmp) for Wa, Z, tmp in zip(self.Wa[:-1], ws.Z, ws.tmp, strict=True)]
+        hidden = [(Wa.T, Z, Z[:-1]) for Wa, Z in zip(self.Wa[:-1], ws.Z, strict=True)]
         out_WaT = self.Wa[-1].T
         # Backward, from the top layer down: (gradient view, layer input, weights, dZ buffer, Z, scratch).
         inputs = [ws.X1T, *ws.Z]
@@ -221,9 +225,9 @@ class Kernel:
         def step(idx=None):
             # Forward: A_l = [W_l; b_l]^T [Z_{l-1}; 1], samples in columns.
             Z_in = ws.X1T
-            for WaT, Z, H, tmp in hidden:
+            for WaT, Z, H in hidden:
                 dot(WaT, Z_in, out=H)
-                forward_act(H, tmp)
+                forward_act(H)
                 Z_in = Z
             dot(out_WaT, Z_in, out=A)
 
