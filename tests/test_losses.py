@@ -51,3 +51,9 @@ def test_one_hot():
 
 def test_classification_rate():
     assert snn.classification_rate(np.array([0, 1, 2, 2]), np.array([0, 2, 2, 2])) == 0.75
+
+
+def test_a_perfect_prediction_costs_plus_zero():
+    loss, _ = snn.softmax_cross_entropy(np.array([[0.0, 1e4]]), np.array([1]))
+    assert loss == 0.0 and not np.signbit(loss)
+    assert not np.signbit(snn.cross_entropy(np.array([[0.0, 1e4]]), np.array([[0.0, 1.0]])))

@@ -61,5 +61,5 @@ def softmax_cross_entropy(logits, y):
     A = as_float_matrix(logits, "logits")
     N, K = A.shape
     T = as_targets(y, K, "y", n_samples=N)
-    loss = -float(np.sum(T * log_softmax(A))) / N
+    loss = -float(np.sum(T * log_softmax(A))) / N + 0.0  # + 0.0 turns -0.0 into 0.0
     return loss, (softmax(A) - T) / N

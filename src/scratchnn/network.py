@@ -110,7 +110,8 @@ def init_params(layer_sizes, activation: str = "sigmoid", *, seed=0, init="auto"
     activation : {"sigmoid", "tanh", "relu"}
     seed : int or numpy.random.Generator
     init : "auto", "xavier", "he", "standard" or a positive float
-        Standard deviation of the normal weights: "xavier" :math:`\sqrt{1/n_{in}}` (sigmoid, tanh),
+        Standard deviation of the normal weights: "xavier" :math:`\sqrt{1/n_{in}}` (sigmoid, tanh; the fan-in
+        form of Glorot and Bengio's :math:`\sqrt{2/(n_{in} + n_{out})}`),
         "he" :math:`\sqrt{2/n_{in}}` (ReLU), "standard" 1 (the seed's ``randn``), or the float itself.
         "auto" picks He for ReLU and Xavier otherwise (chapter `deeper`).
 
@@ -220,7 +221,7 @@ def _backward(params: dict, cache: dict, T: np.ndarray) -> dict:
 
 def cross_entropy(logits: np.ndarray, T: np.ndarray) -> float:
     r"""Mean cross-entropy :math:`-\frac1N\sum t \log \mathrm{softmax}(a)` from logits and one-hot targets."""
-    return -float(np.sum(T * log_softmax(logits))) / T.shape[0]
+    return -float(np.sum(T * log_softmax(logits))) / T.shape[0] + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def loss_and_grads(params: dict, X, y, activation: str = "sigmoid"):
