@@ -68,6 +68,7 @@ def make_book(tmp_path: Path, chapter: str, toc: str) -> Path:
     (book / "book").mkdir(parents=True)
     shutil.copy2(ROOT / "_config.yml", book / "_config.yml")
     shutil.copy2(ROOT / "book" / "references.bib", book / "book" / "references.bib")
+    shutil.copytree(ROOT / "book" / "images", book / "book" / "images")  # the favicon the config names
     vendor = ROOT / "_vendor"
     assert vendor.is_dir(), "run `make vendor` (part of `make book`) first"
     (book / "_vendor").symlink_to(vendor, target_is_directory=True)
