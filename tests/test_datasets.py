@@ -17,6 +17,12 @@ def test_gaussian_clouds_layout():
         np.testing.assert_allclose(cloud.std(axis=0), 1.0, atol=0.1)
 
 
+def test_cloud_noise_is_the_standard_deviation():
+    X, y = datasets.gaussian_clouds(2000, noise=0.5, seed=1)
+    np.testing.assert_allclose(X[y == 2].std(axis=0), 0.5, atol=0.03)
+    np.testing.assert_array_equal(datasets.gaussian_clouds(5, noise=1.0)[0], datasets.gaussian_clouds(5)[0])
+
+
 @pytest.mark.parametrize("make", [datasets.gaussian_clouds, datasets.spirals, datasets.xor])
 def test_generators_are_deterministic(make):
     X1, y1 = make(seed=5)

@@ -27,8 +27,8 @@ def _noise(noise) -> float:
     return float(noise)
 
 
-def gaussian_clouds(n_per_class=500, *, seed=0):
-    """Three 2-D Gaussian clouds with unit variance centred at (0, -2), (2, 2) and (-2, 2).
+def gaussian_clouds(n_per_class=500, *, noise=1.0, seed=0):
+    """Three 2-D Gaussian clouds centred at (0, -2), (2, 2) and (-2, 2), of standard deviation `noise` (1: the seed's).
 
     Returns
     -------
@@ -36,8 +36,9 @@ def gaussian_clouds(n_per_class=500, *, seed=0):
     y : ndarray of int, shape (3 * n_per_class,): 0, 1, 2 in the order of the centres, in blocks.
     """
     n = positive_int(n_per_class, "n_per_class")
+    noise = _noise(noise)
     rng = np.random.default_rng(seed)
-    X = np.concatenate([rng.standard_normal((n, 2)) + centre for centre in CLOUD_CENTRES])
+    X = np.concatenate([noise * rng.standard_normal((n, 2)) + centre for centre in CLOUD_CENTRES])
     y = np.repeat(np.arange(len(CLOUD_CENTRES)), n)
     return X, y
 

@@ -76,9 +76,7 @@ def make_data(dataset: str = "gaussian clouds", noise: float | None = None, seed
         raise ValueError(f"unknown dataset {dataset!r}; expected one of {', '.join(map(repr, DATASETS))}")
     noise = DATASETS[dataset] if noise is None else noise
     if dataset == "gaussian clouds":
-        X, y = datasets.gaussian_clouds(n_per_class, seed=seed)
-        centres = datasets.CLOUD_CENTRES[y]
-        X = centres + float(noise) * (X - centres)  # unit-variance clouds, scaled to the chosen spread
+        X, y = datasets.gaussian_clouds(n_per_class, noise=noise, seed=seed)
     elif dataset == "spirals":
         X, y = datasets.spirals(n_per_class, noise=noise, seed=seed)
     else:
