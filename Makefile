@@ -56,8 +56,12 @@ nbval: book
 booktests: book
 	$(BIN)/python -m pytest tests -m "book and not browser"
 
-# Headless-Chromium checks of the built site go here (pytest -m browser); none exist yet.
+# Every page of the built site in headless Chromium (tests/browser/): loads offline, MathJax, images, console,
+# dropdowns, Binder/.ipynb links, widgets and the static explorer, a 390 px viewport. Debian's Chromium, installed
+# by scripts/install_browser.sh when missing (no browser download). Screenshots: _build/screenshots/.
 browser: book
+	scripts/install_browser.sh
+	$(BIN)/python -m pytest tests/browser -m browser
 
 clean:
 	rm -rf _build _vendor

@@ -1,0 +1,800 @@
+"""Checks of a rendered book page in headless Chromium, shared by the real-page tests and the can-fail tests.
+
+Every ``check_*`` function returns a list of problems (human-readable strings, empty when all is well), so the
+same code judges the built book (test_pages.py) and a deliberately broken page (test_checks_can_fail.py).
+
+A page is opened with :func:`open_page`, which records every request, failed request, HTTP error, console
+message and uncaught error, and aborts every request that would leave 127.0.0.1 (recorded as external, never
+sent). The checks then read that record and the live page.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+# Console output that Jupyter Book 1 produces on every page and that is harmless (DESIGN.md section 3). Exact
+# texts: anything else of level error/warning, and any other uncaught exception, is a problem.
+#  - sphinx-thebe and sphinx-book-theme both write `const THEBE_JS_URL = ...` into an inline script; the second
+#    declaration throws (an uncaught SyntaxError, reported as a page error). Thebe is off (launch_buttons).
+#  - pydata-sphinx-theme reads the colour mode from localStorage, finds "" on a first visit, resets it to auto.
+KNOWN_PAGE_ERRORS = frozenset({"Identifier 'THEBE_JS_URL' has already been declared"})
+KNOWN_CONSOLE_MESSAGES = frozenset({("error", "Got invalid theme mode: . Resetting to auto.")})
+FAILING_CONSOLE_TYPES = frozenset({"error", "warning", "assert"})
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+NARROW = {"width": 390, "height": 844}
+TIMEOUT_MS = 30_000
+
+
+# ------------------------------------------------------------------------------------------------ serving
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A browser that closes a connection early (page closed mid-download) is not a problem of the site.
+        pass
+
+
+class LocalSite:
+    """Serve a folder on 127.0.0.1 (a free port) from a background thread; use as a context manager."""
+
+    def __init__(self, directory: Path):
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.server = _Server(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.server.server_port}/"
+        self._thread = threading.Thread(target=self.server.serve_forever, name="book-server", daemon=True)
+
+    def __enter__(self) -> LocalSite:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=10)
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    """GET a URL of the local server from Python (not from the page): (status, body)."""
+    assert urlsplit(url).hostname == "127.0.0.1", f"refusing to fetch a non-local URL: {url}"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, b""
+
+
+# --------------------------------------------------------------------------------------------- recording
+
+
+@dataclass
+class PageRecord:
+    """Everything a page did on the network and in the console while it was open."""
+
+    base: str
+    requests: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    http_errors: list[tuple[int, str]] = field(default_factory=list)
+    console: list[tuple[str, str, str]] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    main_status: int | None = None
+    source_html: str = ""
+
+    def is_local(self, url: str) -> bool:
+        parts, base = urlsplit(url), urlsplit(self.base)
+        if parts.scheme in ("data", "blob"):
+            return True
+        return parts.scheme == base.scheme and parts.netloc == base.netloc
+
+
+def record(page, base: str) -> PageRecord:
+    """Start recording `page` (before navigating). Requests that leave 127.0.0.1 are aborted and listed."""
+    rec = PageRecord(base)
+
+    def route(r):
+        if rec.is_local(r.request.url):
+            r.continue_()
+        else:
+            rec.external.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    def on_console(msg):
+        loc = msg.location or {}
+        rec.console.append((msg.type, msg.text, str(loc.get("url", ""))))
+
+    page.context.route("**/*", route)
+    page.on("request", lambda r: rec.requests.append(r.url))
+    page.on("requestfailed", lambda r: rec.failed.append((r.url, r.failure or "")))
+    page.on("response", lambda r: rec.http_errors.append((r.status, r.url)) if r.status >= 400 else None)
+    page.on("console", on_console)
+    page.on("pageerror", lambda err: rec.page_errors.append(str(getattr(err, "message", err))))
+    return rec
+
+
+def wait_for_mathjax(page) -> str | None:
+    """Wait until MathJax 3 has started and finished typesetting; return a problem or None."""
+    try:
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=TIMEOUT_MS)
+        # widgets-setup.js chains widget-label typesets onto startup.promise: wait until the chain is stable.
+        page.evaluate(
+            """async () => {
+                let p;
+                do { p = MathJax.startup.promise; await p; } while (p !== MathJax.startup.promise);
+            }"""
+        )
+    except Exception as err:  # a Playwright timeout or a rejected promise
+        return f"MathJax did not start or did not finish typesetting: {str(err).splitlines()[0]}"
+    return None
+
+
+def wait_for_widgets(page) -> str | None:
+    """Wait until every embedded widget view has been rendered by the widget manager; a problem or None."""
+    n_views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+    if not n_views:
+        return None
+    try:
+        page.wait_for_function(
+            """n => document.querySelectorAll('.widget-subarea .jupyter-widgets').length > 0
+                && document.querySelectorAll('.widget-subarea').length >= n""",
+            arg=n_views,
+            timeout=TIMEOUT_MS,
+        )
+    except Exception:
+        rendered = page.locator(".widget-subarea").count()
+        return f"only {rendered} of {n_views} embedded widget views were rendered"
+    return None
+
+
+def open_page(context, base: str, path: str, *, settle: bool = True) -> tuple[object, PageRecord, list[str]]:
+    """Open `base + path` in a new tab of `context` (one recorded page per context), recording it; with `settle`,
+    wait for MathJax and the widgets (not for a page that redirects at once).
+
+    Returns (page, record, problems met while waiting)."""
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    rec = record(page, base)
+    response = page.goto(base + path, wait_until="load")
+    rec.main_status = response.status if response else None
+    try:
+        rec.source_html = response.text() if response and response.ok else ""
+    except Exception:  # the page navigated on (a redirect page): its body is gone, and it has no math to count
+        rec.source_html = ""
+    if not settle:
+        return page, rec, []
+    waiting = []
+    if page.evaluate("() => !!(window.MathJax)"):
+        waiting.append(wait_for_mathjax(page))
+    waiting.append(wait_for_widgets(page))
+    if page.evaluate("() => !!(window.MathJax && MathJax.startup)"):
+        waiting.append(wait_for_mathjax(page))  # labels of widgets that have just rendered
+    return page, rec, [w for w in waiting if w]
+
+
+# ------------------------------------------------------------------------------------------------ checks
+
+
+def check_requests(rec: PageRecord) -> list[str]:
+    """HTTP 200 for the page itself; no failed request, no HTTP error, no request to another host."""
+    problems = []
+    if rec.main_status != 200:
+        problems.append(f"the page itself answered HTTP {rec.main_status}")
+    for url in rec.external:
+        problems.append(f"request to another host (blocked, never sent): {url}")
+    for url in rec.requests:
+        if not rec.is_local(url) and url not in rec.external:
+            problems.append(f"request to another host that was not intercepted: {url}")
+    for url, why in rec.failed:
+        if url not in rec.external:
+            problems.append(f"request failed ({why}): {url}")
+    for status, url in rec.http_errors:
+        problems.append(f"HTTP {status}: {url}")
+    return problems
+
+
+def check_favicon(page, rec: PageRecord) -> list[str]:
+    """The page names a favicon that loads. Without <link rel="icon"> a browser asks for /favicon.ico at the root
+    of the host (for GitHub Pages: the root of the user's site, not of the book), and the book has none there.
+    (Checked directly: while requests are intercepted, Chromium does not fetch the favicon by itself.)"""
+    icons = page.eval_on_selector_all('link[rel~="icon"]', "ls => ls.map(l => l.href)")
+    if not icons:
+        status, _ = fetch(rec.base + "favicon.ico")
+        if status == 200:
+            return []
+        return [
+            'the page names no favicon (<link rel="icon">), so browsers request /favicon.ico, which the site '
+            f"does not have (HTTP {status}); set a favicon in _config.yml (html: favicon: <file>)"
+        ]
+    problems = []
+    for url in icons:
+        if not rec.is_local(url):
+            problems.append(f"favicon from another host: {url}")
+        elif not url.startswith("data:") and (status := fetch(url)[0]) != 200:
+            problems.append(f"favicon {url}: HTTP {status}")
+    return problems
+
+
+def check_console(rec: PageRecord) -> list[str]:
+    """No console error/warning and no uncaught exception except the known Jupyter Book 1 messages."""
+    problems = []
+    for kind, text, where in rec.console:
+        if kind in FAILING_CONSOLE_TYPES and (kind, text) not in KNOWN_CONSOLE_MESSAGES:
+            problems.append(f"console {kind}: {text!r} (from {where or 'the page'})")
+    for text in rec.page_errors:
+        if text not in KNOWN_PAGE_ERRORS:
+            problems.append(f"uncaught exception: {text!r}")
+    return problems
+
+
+# Opening delimiters of TeX math, after skipping escaped backslashes: in `a \\[4pt] b` (a line break with extra
+# space) the `\\` is consumed first, so its `[` opens nothing.
+_DELIMITERS = re.compile(r"\\\\|\\\(|\\\[")
+
+
+class _MathCounter(HTMLParser):
+    """Count the math expressions in the HTML that Sphinx wrote: in every element with class ``math``, each
+    ``\\(...\\)`` and ``\\[...\\]`` (an environment such as ``\\begin{align}`` without delimiters counts once)."""
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base", "embed"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []  # per open element: is it a math element?
+        self.texts: list[str] = []  # text of each outermost math element
+        self._depth = 0  # how many math elements are open
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        is_math = "math" in (dict(attrs).get("class") or "").split()
+        if is_math and self._depth == 0:
+            self.texts.append("")
+        self._depth += is_math
+        self.stack.append(is_math)
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID or not self.stack:
+            return
+        self._depth -= self.stack.pop()
+
+    def handle_data(self, data):
+        if self._depth:
+            self.texts[-1] += data
+
+    def expressions(self) -> int:
+        n = 0
+        for text in self.texts:
+            k = sum(token != "\\\\" for token in _DELIMITERS.findall(text))
+            n += k if k else int("\\begin{" in text)
+        return n
+
+
+def count_source_math(html: str) -> tuple[int, int]:
+    """(math elements, math expressions) in a page's HTML source, before MathJax."""
+    parser = _MathCounter()
+    parser.feed(html)
+    parser.close()
+    return len(parser.texts), parser.expressions()
+
+
+MATH_STATE_JS = """() => {
+    const math = [...document.querySelectorAll('.math')].filter(e => !e.parentElement.closest('.math'));
+    const inMath = math.reduce((n, e) => n + e.querySelectorAll('mjx-container').length, 0);
+    const untypeset = math.filter(e => e.querySelectorAll('mjx-container').length === 0)
+        .map(e => e.textContent.trim().slice(0, 80));
+    const leftover = math.filter(e => /\\\\[(\\[]/.test(
+            [...e.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join('')))
+        .map(e => e.textContent.trim().slice(0, 80));
+    // Each error box with the TeX it came from (MathJax keeps the source of every math item).
+    const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
+    const items = doc && doc.getMathItemsWithin ? doc.getMathItemsWithin(document.body) : [];
+    const errors = items.filter(it => it.typesetRoot && it.typesetRoot.querySelector('mjx-merror')).map(it =>
+        (it.typesetRoot.querySelector('mjx-merror').getAttribute('data-mjx-error') || 'error') + ' in ' + it.math);
+    const boxes = document.querySelectorAll('mjx-merror').length;
+    for (let i = errors.length; i < boxes; i++) errors.push('an error box whose source MathJax does not know');
+    const numbered = [...document.querySelectorAll('div.math[id^="equation-"]')].map(e => {
+        const no = e.querySelector('.eqno');
+        const box = no ? no.getBoundingClientRect() : null;
+        return {id: e.id, eqno: no ? no.textContent.replace('#', '').trim() : null,
+                visible: !!(box && box.width > 0 && box.height > 0)};
+    });
+    return {elements: math.length, inMath, untypeset, leftover, errors, numbered};
+}"""
+
+EQ_REFS_JS = """async () => {
+    const out = [], docs = {};
+    const links = [...document.querySelectorAll('a[href*="#equation-"]')]
+        .filter(a => !a.classList.contains('headerlink'));
+    for (const a of links) {
+        const url = new URL(a.href, location.href);
+        const id = decodeURIComponent(url.hash.slice(1));
+        const page = url.origin + url.pathname;
+        let doc = document;
+        if (page !== location.origin + location.pathname) {
+            if (!(page in docs)) {
+                const r = await fetch(page);
+                docs[page] = r.ok ? new DOMParser().parseFromString(await r.text(), 'text/html') : null;
+            }
+            doc = docs[page];
+        }
+        const target = doc ? doc.getElementById(id) : null;
+        const no = target ? target.querySelector('.eqno') : null;
+        out.push({href: a.getAttribute('href'), text: a.textContent.trim(), found: !!target,
+                  isMath: !!(target && target.matches('.math')),
+                  eqno: no ? no.textContent.replace('#', '').trim() : null});
+    }
+    return out;
+}"""
+
+
+def check_math(page, rec: PageRecord) -> list[str]:
+    """MathJax typeset every math expression of the HTML source: as many mjx-container as expressions, no raw
+    TeX left, no mjx-merror; every labelled equation shows its number; every equation reference resolves to that
+    equation (on this page or another one) and shows its number."""
+    n_elements, n_expr = count_source_math(rec.source_html)
+    if not page.evaluate("() => !!(window.MathJax && MathJax.startup)"):
+        return [f"MathJax is not running on the page ({n_expr} math expressions in the source)"] if n_expr else []
+    state = page.evaluate(MATH_STATE_JS)
+    problems = []
+    if state["elements"] != n_elements:
+        problems.append(f"{n_elements} math elements in the HTML source, {state['elements']} in the page")
+    if state["inMath"] != n_expr:
+        problems.append(f"{n_expr} math expressions in the HTML source, but {state['inMath']} typeset (mjx-container)")
+    problems += [f"math element not typeset: '{t}'" for t in state["untypeset"]]
+    problems += [f"raw TeX left in a math element: '{t}'" for t in state["leftover"]]
+    problems += [f"MathJax error (mjx-merror): {t}" for t in state["errors"]]
+    for eq in state["numbered"]:
+        if not (eq["eqno"] and re.fullmatch(r"\(\d+(\.\d+)*\)", eq["eqno"])):
+            problems.append(f"labelled equation #{eq['id']} shows no equation number (found {eq['eqno']!r})")
+        elif not eq["visible"]:
+            problems.append(f"the number {eq['eqno']} of equation #{eq['id']} is not visible")
+    for ref in page.evaluate(EQ_REFS_JS):
+        if not ref["found"]:
+            problems.append(f"equation reference {ref['text']!r} -> {ref['href']}: no such element")
+        elif not ref["isMath"]:
+            problems.append(f"equation reference {ref['text']!r} -> {ref['href']}: target is not an equation")
+        elif ref["eqno"] and ref["text"] != ref["eqno"]:
+            problems.append(f"equation reference {ref['text']!r} -> {ref['href']}: the equation is {ref['eqno']}")
+    return problems
+
+
+IMAGES_JS = """async () => {
+    const imgs = [...document.images];
+    imgs.forEach(i => { if (i.loading === 'lazy') i.loading = 'eager'; });
+    await Promise.all(imgs.map(i => i.complete ? null : new Promise(done => {
+        i.addEventListener('load', done); i.addEventListener('error', done); setTimeout(done, 15000);
+    })));
+    return imgs.map(i => ({src: i.getAttribute('src') || '', url: i.currentSrc || i.src, alt: i.getAttribute('alt'),
+                           complete: i.complete, width: i.naturalWidth,
+                           where: (i.closest('[id]') || {}).id || ''}));
+}"""
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 100 else url[:60] + "..." + url[-30:]
+
+
+def check_images(page) -> list[str]:
+    """Every <img> has loaded (naturalWidth > 0) and has non-empty alt text."""
+    problems = []
+    for img in page.evaluate(IMAGES_JS):
+        where = f" (in #{img['where']})" if img["where"] else ""
+        name = _short(img["src"] or img["url"])
+        if not img["complete"] or img["width"] == 0:
+            problems.append(f"image did not load: {name}{where}")
+        if not (img["alt"] or "").strip():
+            problems.append(f"image without alt text: {name}{where}")
+    return problems
+
+
+# In the HTML source: an admonition with class dropdown (a solution), or a <details> (a hidden cell part).
+_SOURCE_DROPDOWN = re.compile(r"""<div class="(?=[^"]*\badmonition\b)(?=[^"]*\bdropdown\b)[^"]*"|<details\b""")
+
+
+def check_toggles(page, rec: PageRecord | None = None) -> list[str]:
+    """Every solution dropdown (sphinx-exercise / sphinx-togglebutton) and hidden cell part (myst-nb <details>)
+    starts closed and shows its content after one click. With `rec`, as many of them as the HTML source has must
+    be found (so that the check cannot pass by finding none)."""
+    problems = []
+    dropdowns = page.locator(".admonition.dropdown, .toggle-hidden")
+    details = page.locator("details")
+    if rec is not None and rec.source_html:
+        in_source = len(_SOURCE_DROPDOWN.findall(rec.source_html))
+        if dropdowns.count() + details.count() < in_source:
+            problems.append(
+                f"{in_source} dropdowns/hidden parts in the HTML source, {dropdowns.count() + details.count()} found"
+            )
+    for i in range(dropdowns.count()):
+        box = dropdowns.nth(i)
+        ident = box.get_attribute("id") or f"dropdown {i + 1}"
+        content = box.locator(":scope > :not(.admonition-title):not(button)")
+        if content.count() == 0:
+            problems.append(f"{ident}: dropdown has no content")
+            continue
+        if content.first.is_visible():
+            problems.append(f"{ident}: the hidden content is visible before the click")
+            continue
+        clicker = box.locator(":scope > .admonition-title")
+        if clicker.count() == 0 and box.get_attribute("id"):  # a .toggle element: its button sits before it
+            clicker = page.locator(f'button.toggle-button[data-target="{box.get_attribute("id")}"]')
+        if clicker.count() == 0:
+            problems.append(f"{ident}: no title or toggle button to click")
+            continue
+        try:
+            clicker.first.click(timeout=5000)
+            content.first.wait_for(state="visible", timeout=5000)
+        except Exception as err:
+            problems.append(f"{ident}: clicking did not reveal the content ({str(err).splitlines()[0]})")
+    for i in range(details.count()):
+        d = details.nth(i)
+        summary = d.locator(":scope > summary")
+        label = f"hidden cell part {i + 1} ({(summary.text_content() or '').strip()[:40]!r})"
+        if d.evaluate("d => d.open"):
+            continue  # open on purpose: nothing to expand
+        body = d.locator(":scope > :not(summary)")
+        if summary.count() == 0 or body.count() == 0:
+            problems.append(f"{label}: no summary or no content")
+            continue
+        try:
+            summary.click(timeout=5000)
+            body.first.wait_for(state="visible", timeout=5000)
+        except Exception as err:
+            problems.append(f"{label}: clicking did not reveal the content ({str(err).splitlines()[0]})")
+    return problems
+
+
+def expected_binder_url(config: dict, source_path: str) -> str:
+    """The Binder URL that Jupyter Book 1 builds from _config.yml for a page source (``book/01_forward.md``)."""
+    repo = urlsplit(config["repository"]["url"]).path.strip("/")
+    branch = config["repository"].get("branch", "main")
+    hub = config["launch_buttons"]["binderhub_url"].rstrip("/")
+    book_path = (config["repository"].get("path_to_book") or "").strip("/")
+    path = f"{book_path}/{source_path}" if book_path else source_path
+    interface = config["launch_buttons"].get("notebook_interface", "classic")
+    urlpath = f"lab/tree/{path}" if interface == "jupyterlab" else f"tree/{path}"
+    return f"{hub}/v2/gh/{repo}/{branch}?urlpath={urlpath}"
+
+
+def check_launch_links(page, rec: PageRecord, config: dict, source_path: str | None) -> list[str]:
+    """A notebook page (source_path given): the Binder button points at the configured repository, branch and the
+    page's source; the .ipynb download link returns a notebook (nbformat 4 with cells), fetched locally."""
+    if source_path is None:
+        return []
+    problems = []
+    hub = config["launch_buttons"]["binderhub_url"].rstrip("/")
+    binder = page.eval_on_selector_all(f'a[href^="{hub}/"]', "as => as.map(a => a.href)")
+    expected = expected_binder_url(config, source_path)
+    if not binder:
+        problems.append(f"no Binder launch button (expected a link to {expected})")
+    problems += [f"Binder button points at {url}, expected {expected}" for url in binder if url != expected]
+    downloads = page.eval_on_selector_all('a[href$=".ipynb"]', "as => as.map(a => a.href)")
+    if not downloads:
+        problems.append("no .ipynb download link")
+    for url in downloads:
+        if not rec.is_local(url):
+            problems.append(f".ipynb download link leaves the site: {url}")
+            continue
+        stem = Path(source_path).with_suffix("").as_posix()
+        if not unquote(urlsplit(url).path).endswith(f"/_sources/{stem}.ipynb"):
+            problems.append(f".ipynb download link {url} does not name this page's notebook {stem}.ipynb")
+        status, body = fetch(url)
+        if status != 200:
+            problems.append(f".ipynb download {url}: HTTP {status}")
+            continue
+        try:
+            nb = json.loads(body)
+        except ValueError as err:
+            problems.append(f".ipynb download {url} is not JSON: {err}")
+            continue
+        if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not nb.get("cells"):
+            fmt = nb.get("nbformat") if isinstance(nb, dict) else type(nb).__name__
+            problems.append(f".ipynb download {url} is not an nbformat 4 notebook with cells (nbformat={fmt})")
+    return problems
+
+
+WIDGETS_JS = """() => {
+    const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
+    const areas = [...document.querySelectorAll('.widget-subarea')].map(a => {
+        const r = a.getBoundingClientRect();
+        return {widgets: a.querySelectorAll('.jupyter-widgets').length, width: r.width, height: r.height};
+    });
+    return {views, areas};
+}"""
+
+
+def check_widgets(page) -> list[str]:
+    """Where the page embeds widget views, each is rendered by the widget manager and takes up space."""
+    state = page.evaluate(WIDGETS_JS)
+    if not state["views"]:
+        return []
+    problems = []
+    if len(state["areas"]) != state["views"]:
+        problems.append(f"{state['views']} widget views embedded, {len(state['areas'])} rendered")
+    for i, area in enumerate(state["areas"], 1):
+        if not area["widgets"] or area["width"] < 10 or area["height"] < 10:
+            problems.append(f"widget view {i} rendered empty ({area['width']:.0f}x{area['height']:.0f} px)")
+    return problems
+
+
+# The pictures displayed in an element, each identified by the SHA-256 of its bytes: the widget manager gives
+# every rendering of an Image widget a new blob: URL, so the URL does not say which picture is shown.
+VISIBLE_PICTURES_JS = """async a => {
+    const shown = [...a.querySelectorAll('img')]
+        .filter(i => i.checkVisibility() && i.getBoundingClientRect().width > 0 && i.complete && i.naturalWidth > 0);
+    const hex = buf => [...new Uint8Array(buf)].map(b => b.toString(16).padStart(2, '0')).join('');
+    return Promise.all(shown.map(async i => {
+        const url = i.currentSrc || i.src;
+        const r = await fetch(url);
+        return hex(await crypto.subtle.digest('SHA-256', await r.arrayBuffer())).slice(0, 16);
+    }));
+}"""
+
+# For a rendered widget view (the .widget-subarea that the manager inserts just before the view's <script>):
+# walk the embedded widget state from the view's model, depth-first through `children` (the order in which the
+# controls appear on the page), and say for every slider and toggle-button group whether a jslink ties it to
+# another widget. Only linked controls can change anything without a kernel.
+LINKED_CONTROLS_JS = """area => {
+    const view = area.nextElementSibling;
+    const tag = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+    if (!view || !tag) return null;
+    const state = JSON.parse(tag.textContent).state;
+    const id = ref => String(ref).replace('IPY_MODEL_', '');
+    const linked = new Set();
+    for (const m of Object.values(state))
+        if (/LinkModel$/.test(m.model_name)) for (const end of [m.state.source, m.state.target]) linked.add(id(end[0]));
+    const sliders = [], toggles = [];
+    const walk = k => {
+        const m = state[k];
+        if (!m) return;
+        if (/SliderModel$/.test(m.model_name)) sliders.push(linked.has(k));
+        if (m.model_name === 'ToggleButtonsModel') toggles.push(linked.has(k));
+        for (const c of (m.state.children || [])) walk(id(c));
+    };
+    walk(JSON.parse(view.textContent).model_id);
+    return {sliders, toggles};
+}"""
+
+
+def _pictures(area) -> list[str]:
+    return area.evaluate(VISIBLE_PICTURES_JS)
+
+
+def _wait_for_pictures(page, area, pictures: list[str], *, same: bool) -> bool:
+    """Wait (up to 5 s) until the displayed pictures differ from `pictures` (same=False) or equal them (same=True)."""
+    try:
+        page.wait_for_function(
+            f"""async ([a, old, same]) => {{ const now = await ({VISIBLE_PICTURES_JS})(a);
+                return now.length > 0 && (JSON.stringify(now) === JSON.stringify(old)) === same; }}""",
+            arg=[area.element_handle(), pictures, same],
+            timeout=5000,
+        )
+    except Exception:
+        return False
+    return True
+
+
+def check_slider_changes_picture(page, area, slider, label: str, shots: tuple[Path, Path] | None) -> list[str]:
+    """Focus the slider's handle, press ArrowRight (ArrowLeft at the right end): the readout and the displayed
+    picture change; the opposite key brings the first picture back. Screenshots of `area` before/after."""
+    handle = slider.locator(".noUi-handle, input[type=range]").first
+    readout = slider.locator(".widget-readout").first
+    before_pic, before_val = _pictures(area), readout.text_content()
+    if not before_pic:
+        return [f"{label}: no picture is displayed"]
+    if shots:
+        area.screenshot(path=str(shots[0]))
+    handle.focus()
+    keys = ("ArrowRight", "ArrowLeft")
+    page.keyboard.press(keys[0])
+    if readout.text_content() == before_val:  # at the right end: move left instead
+        keys = keys[::-1]
+        page.keyboard.press(keys[0])
+    after_val = readout.text_content()
+    if after_val == before_val:
+        return [f"{label}: the arrow keys do not move the slider (readout stays {before_val!r})"]
+    if not _wait_for_pictures(page, area, before_pic, same=False):
+        return [f"{label}: moved from {before_val!r} to {after_val!r}, but the picture did not change"]
+    if shots:
+        area.screenshot(path=str(shots[1]))
+    page.keyboard.press(keys[1])
+    if not _wait_for_pictures(page, area, before_pic, same=True):
+        return [f"{label}: moving back to {before_val!r} did not bring the first picture back"]
+    return []
+
+
+def check_toggle_buttons_change_picture(page, area, group, label: str) -> list[str]:
+    """Clicking each other button of a jslinked toggle-button group changes the picture; clicking the button that
+    was active at first brings the first picture back."""
+    buttons = group.locator("button")
+    names = [(buttons.nth(i).text_content() or "").strip() for i in range(buttons.count())]
+    classes = [buttons.nth(i).get_attribute("class") or "" for i in range(buttons.count())]
+    if "mod-active" not in " ".join(classes):
+        return [f"{label}: no button is active"]
+    start = next(i for i, c in enumerate(classes) if "mod-active" in c)
+    first_pic = _pictures(area)
+    problems = []
+    for i in (j for j in range(len(names)) if j != start):
+        old = _pictures(area)
+        buttons.nth(i).click()
+        if not _wait_for_pictures(page, area, old, same=False):
+            problems.append(f"{label}: clicking {names[i]!r} did not change the picture")
+    buttons.nth(start).click()
+    if not _wait_for_pictures(page, area, first_pic, same=True):
+        problems.append(f"{label}: clicking {names[start]!r} again did not bring the first picture back")
+    return problems
+
+
+def check_explorers(page, shot_dir: Path | None, name: str) -> tuple[int, list[str]]:
+    """Every widget view with jslinked sliders or toggle buttons (a static explorer that works without a kernel):
+    moving each linked slider with the keyboard, and clicking each linked toggle button, changes the picture.
+    Returns (number of linked controls tried, problems)."""
+    problems, tried = [], 0
+    areas = page.locator(".widget-subarea")
+    for k in range(areas.count()):
+        area = areas.nth(k)
+        linked = area.evaluate(LINKED_CONTROLS_JS)
+        if not linked or not (any(linked["sliders"]) or any(linked["toggles"])):
+            continue
+        sliders, groups = area.locator(".widget-slider"), area.locator(".widget-toggle-buttons")
+        if sliders.count() != len(linked["sliders"]) or groups.count() != len(linked["toggles"]):
+            problems.append(
+                f"widget view {k + 1}: {sliders.count()} sliders and {groups.count()} toggle groups on the page, "
+                f"{len(linked['sliders'])} and {len(linked['toggles'])} in the widget state"
+            )
+            continue
+        area.scroll_into_view_if_needed()
+        first = True
+        for i, is_linked in enumerate(linked["sliders"]):
+            if not is_linked:
+                continue
+            slider = sliders.nth(i)
+            label = (
+                f"widget view {k + 1}, slider {(slider.locator('.widget-label').first.text_content() or i).strip()!r}"
+            )
+            shots = None
+            if first and shot_dir is not None:
+                shots = (shot_dir / f"{name}-widget{k + 1}-before.png", shot_dir / f"{name}-widget{k + 1}-after.png")
+            problems += check_slider_changes_picture(page, area, slider, label, shots)
+            first, tried = False, tried + 1
+        for i, is_linked in enumerate(linked["toggles"]):
+            if is_linked:
+                group = groups.nth(i)
+                problems += check_toggle_buttons_change_picture(page, area, group, f"widget view {k + 1}, buttons")
+                tried += 1
+    return tried, problems
+
+
+OVERFLOW_JS = """() => {
+    const limit = window.innerWidth + 1;
+    // Not the cause: an element inside a box that clips or scrolls sideways, or in a fixed-position layer
+    // (an off-canvas drawer such as the theme's sidebars, which does not widen the page).
+    const contained = e => {
+        if (getComputedStyle(e).position === 'fixed') return true;
+        for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+            const s = getComputedStyle(p);
+            if (s.overflowX !== 'visible' || s.position === 'fixed') return true;
+        }
+        return false;
+    };
+    const wide = [...document.body.querySelectorAll('*')].filter(e => {
+        const r = e.getBoundingClientRect();
+        return r.width > 0 && r.right > limit && !contained(e);
+    });
+    const outer = wide.filter(e => !wide.includes(e.parentElement));
+    const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+        + [...e.classList].slice(0, 3).map(c => '.' + c).join('');
+    const path = e => {
+        const parts = [];
+        for (let p = e; p && p !== document.body && parts.length < 4; p = p.parentElement) parts.unshift(name(p));
+        return parts.join(' > ');
+    };
+    return {scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+            culprits: outer.slice(0, 8).map(e => ({path: path(e), right: Math.round(e.getBoundingClientRect().right),
+                                                   width: Math.round(e.getBoundingClientRect().width)}))};
+}"""
+
+
+def check_no_horizontal_scroll(page) -> list[str]:
+    """The page body does not scroll sideways (code cells and tables may scroll inside their own boxes)."""
+    state = page.evaluate(OVERFLOW_JS)
+    if state["scrollWidth"] <= state["innerWidth"] + 1:
+        return []
+    problems = [f"the page scrolls sideways: {state['scrollWidth']} px wide in a {state['innerWidth']} px window"]
+    problems += [
+        f"  too wide: {c['path']} (width {c['width']} px, right edge at {c['right']} px)" for c in state["culprits"]
+    ]
+    return problems
+
+
+# ------------------------------------------------------------------------------------------------- audit
+
+CHECKS = ("http", "favicon", "console", "math", "images", "toggles", "launch", "widgets", "explorer", "narrow")
+
+
+@dataclass
+class Audit:
+    """The problems found on one page, per check (see CHECKS), and how many linked widget controls were tried."""
+
+    problems: dict[str, list[str]] = field(default_factory=lambda: {name: [] for name in CHECKS})
+    controls_tried: int = 0
+
+
+def audit_page(
+    browser,
+    base: str,
+    path: str,
+    *,
+    config: dict | None = None,
+    source_path: str | None = None,
+    shot: Path | None = None,
+) -> Audit:
+    """Run every check on the page `base + path`; return its :class:`Audit`.
+
+    Desktop (1280 px): load, MathJax, images, launch links (for a notebook page, `source_path` is its source,
+    e.g. ``book/01_forward.md``), widgets, a full-page screenshot to `shot`, then the clicks (dropdowns, hidden
+    cells, explorers), then the console and the network record of all of it. Narrow (390 px): a second visit,
+    no sideways scrolling, a screenshot to ``<shot>-narrow.png``; its console and network problems count too."""
+    audit = Audit()
+    results = audit.problems
+    if shot is not None:
+        shot.parent.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page, rec, waiting = open_page(context, base, path)
+        for problem in waiting:
+            results["widgets" if "widget" in problem else "math"].append(problem)
+        results["math"] += check_math(page, rec)
+        results["images"] += check_images(page)
+        if config is not None:
+            results["launch"] += check_launch_links(page, rec, config, source_path)
+        results["widgets"] += check_widgets(page)
+        if shot is not None:
+            page.screenshot(path=str(shot), full_page=True)
+        results["toggles"] += check_toggles(page, rec)
+        tried, problems = check_explorers(page, shot.parent if shot else None, shot.stem if shot else "page")
+        results["explorer"] += problems
+        audit.controls_tried = tried
+        results["http"] += check_requests(rec)
+        results["favicon"] += check_favicon(page, rec)
+        results["console"] += check_console(rec)
+    finally:
+        context.close()
+
+    context = browser.new_context(viewport=NARROW)
+    try:
+        page, rec, waiting = open_page(context, base, path)
+        results["narrow"] += [f"at 390 px: {p}" for p in waiting]
+        results["narrow"] += check_no_horizontal_scroll(page)
+        if shot is not None:
+            page.screenshot(path=str(shot.with_name(f"{shot.stem}-narrow.png")), full_page=True)
+        results["http"] += [f"at 390 px: {p}" for p in check_requests(rec)]
+        results["console"] += [f"at 390 px: {p}" for p in check_console(rec)]
+    finally:
+        context.close()
+    return audit
