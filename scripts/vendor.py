@@ -5,6 +5,7 @@ The book is served without any CDN: _config.yml sets ``html_static_path: [_vendo
 Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every page.
 
     _vendor/vendor/mathjax/   MathJax 3 (tex-mml-chtml.js and the components it loads on demand)
+    _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css)
     _vendor/vendor/widgets/   require.js, the ipywidgets HTML manager (embed-amd.js), its fonts and
                               widgets-setup.js (see below)
 
@@ -64,13 +65,20 @@ def vendor(project: Path) -> list[str]:
     w_out.mkdir(parents=True)
     shutil.copy2(requirejs / "require.js", w_out / "require.js")
     dist = manager / "dist"
-    shutil.copy2(dist / "embed-amd.js", w_out / "embed-amd.js")
+    # The bundle compiles its widget-state schema with Ajv 8 in strict mode, which logs a console warning for the
+    # one union type in it ("type": ["string", "number"]). Rewrite it as the equivalent anyOf.
+    bundle = (dist / "embed-amd.js").read_text(encoding="utf-8")
+    union, same = '"type":["string","number"]', '"anyOf":[{"type":"string"},{"type":"number"}]'
+    if bundle.count(union) != 2:
+        raise SystemExit("vendor.py: embed-amd.js changed: the widget-state schema's union type was not found twice")
+    (w_out / "embed-amd.js").write_text(bundle.replace(union, same), encoding="utf-8")
     fonts = sorted(p for p in dist.iterdir() if p.suffix in FONT_SUFFIXES)
     if not fonts:
         raise SystemExit(f"vendor.py: no font files in {dist}; has the html-manager layout changed?")
     for font in fonts:
         shutil.copy2(font, w_out / font.name)
     shutil.copy2(HERE / "widgets-setup.js", w_out / "widgets-setup.js")
+    shutil.copy2(project / "assets" / "book.css", out / "book.css")
     for notice in dist.glob("*.LICENSE.txt"):
         shutil.copy2(notice, w_out / notice.name)
 

@@ -46,7 +46,7 @@ def test_default_run_is_shown(pg):
     assert pg.run.train_accuracy > 0.95 and pg.run.test_accuracy > 0.9
     assert f"training accuracy {pg.run.train_accuracy:.1%}" in pg.status.value
     assert f"held-out accuracy {pg.run.test_accuracy:.1%}" in pg.status.value
-    assert png_size(pg.image.value) == (720, 288)
+    assert png_size(pg.image.png) == (720, 288)
 
 
 def test_every_slider_waits_for_release(pg):
@@ -63,13 +63,13 @@ def test_learning_rate_slider_is_log_scale_from_1e_4_to_10(pg):
 
 
 def test_moving_a_control_retrains_and_changes_the_text(pg):
-    before_status, before_image = pg.status.value, pg.image.value
+    before_status, before_image = pg.status.value, pg.image.png
     pg.controls["hidden"].value = 1  # the observer retrains, as a slider release would
     assert pg.run.settings["hidden"] == 1
     assert pg.run.net.layer_sizes == [2, 1, 3]
     assert pg.run.train_accuracy < 0.9  # one hidden unit cannot split three clouds
     assert pg.status.value != before_status
-    assert pg.image.value != before_image
+    assert pg.image.png != before_image
     assert f"training accuracy {pg.run.train_accuracy:.1%}" in pg.status.value
 
 
@@ -146,7 +146,7 @@ def test_divergence_is_a_message_on_the_figure_not_a_traceback(pg):
     assert pg._canvas.alarm.get_visible() and pg._canvas.alarm.get_text() == "DIVERGED"
     assert "Diverged" in pg._canvas.verdict.get_text()
     assert "Diverged" in pg.status.value
-    assert png_size(pg.image.value) == (720, 288)
+    assert png_size(pg.image.png) == (720, 288)
 
 
 def test_tiny_learning_rate_is_flagged_stalled(pg):
@@ -215,7 +215,7 @@ def test_a_redraw_over_the_kept_background_matches_a_full_draw(before, after, mo
 def test_update_before_first_run_says_a_kernel_is_needed():
     p = widgets.playground(run_now=False)
     assert "need a live kernel" in p.status.value
-    assert p.image.value == b""
+    assert p.image.png == b""
     p.update()
     assert "training accuracy" in p.status.value
 
@@ -304,9 +304,9 @@ def test_static_explorer_structure(explorer):
         assert len(hidden_stack.children) == 2 and hidden_stack.selected_index == 1
         for lr_stack in hidden_stack.children:
             assert len(lr_stack.children) == 3 and lr_stack.selected_index == 1
-            assert all(png_size(image.value) == (560, 256) for image in lr_stack.children)
+            assert all(png_size(image.png) == (560, 256) for image in lr_stack.children)
     assert len(explorer.runs) == 2 * 3 * 2
-    pictures = {image.value for d in per_dataset for h in d.children for image in h.children}
+    pictures = {image.png for d in per_dataset for h in d.children for image in h.children}
     assert len(pictures) == 12  # every run has its own picture
 
 
@@ -327,10 +327,18 @@ def test_static_sliders_are_linked_in_the_browser(explorer):
 
 
 def test_static_explorer_pictures_are_small(explorer):
-    sizes = [len(image.value) for d in explorer.stack.children for h in d.children for image in h.children]
+    sizes = [len(image.png) for d in explorer.stack.children for h in d.children for image in h.children]
     assert max(sizes) < 20_000
 
 
 def test_static_explorer_rejects_a_start_outside_the_grid():
     with pytest.raises(ValueError, match="start"):
         widgets.static_playground(lrs=(0.1,), hidden=(2,), start=(1.0, 3))
+
+
+def test_pictures_carry_alt_text(pg):
+    assert 'alt="Decision regions with the data on top' in pg.image.value
+    assert "gaussian clouds, learning rate 1" in pg.image.value
+    assert pg.image.value.startswith('<img src="data:image/png;base64,')
+    empty = widgets.picture()
+    assert empty.value == "" and empty.png == b""

@@ -16,7 +16,9 @@ Two things live here:
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import html
 import io
 import math
 import time
@@ -46,7 +48,9 @@ __all__ = [
     "Playground",
     "Run",
     "make_data",
+    "picture",
     "playground",
+    "set_picture",
     "static_playground",
     "train_run",
     "training_verdict",
@@ -444,7 +448,7 @@ class Playground:
         self.status = widgets.HTML(
             value="<i>Not trained yet: the controls retrain the network in Python and need a live kernel.</i>"
         )
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.image = picture()
         note = widgets.HTML(
             "<small>These controls run Python: they respond only with a live kernel (Jupyter, or Binder via the "
             "rocket icon). Training starts when you release a slider.</small>"
@@ -504,7 +508,8 @@ class Playground:
             data_done = time.perf_counter()
             run = train_run(self._data, **s)
             train_done = time.perf_counter()
-            self.image.value = self._canvas.draw(run)
+            title = f"{s['dataset']}, learning rate {s['lr']:.3g}, {s['layers']} x {s['hidden']} hidden units"
+            set_picture(self.image, self._canvas.draw(run), _alt_text(run, title))
             self.timing = {
                 "data": data_done - start,
                 "train": train_done - data_done,
@@ -525,9 +530,30 @@ class Playground:
         return f"Playground({self.settings})"
 
 
-def _escape(value) -> str:
-    import html
+def picture(png: bytes = b"", alt: str = "") -> widgets.HTML:
+    """A PNG shown as an ``<img>`` with alt text, in an ``HTML`` widget (ipywidgets' ``Image`` has no alt).
 
+    The raw bytes stay available as the widget's ``png`` attribute; :func:`set_picture` replaces them.
+    """
+    widget = widgets.HTML(layout=widgets.Layout(max_width="100%"))
+    set_picture(widget, png, alt)
+    return widget
+
+
+def set_picture(widget: widgets.HTML, png: bytes, alt: str) -> None:
+    """Show `png` (PNG bytes) with the alternative text `alt` in a widget made by :func:`picture`."""
+    widget.png = png
+    source = base64.b64encode(png).decode("ascii")
+    widget.value = (
+        f'<img src="data:image/png;base64,{source}" alt="{html.escape(alt)}" style="max-width:100%">' if png else ""
+    )
+
+
+def _alt_text(run: Run, title: str) -> str:
+    return f"Decision regions with the data on top, and the cost and accuracy curves: {title}. {run.verdict[1]}"
+
+
+def _escape(value) -> str:
     return html.escape(str(value))
 
 
@@ -623,12 +649,12 @@ def static_playground(
                 runs[name, lr, m] = run
                 title = f"{name}, learning rate {_label(lr)}, {m} hidden unit{'s' if m > 1 else ''}"
                 png = render_run_png(run, canvas, title, colours)
-                images.append(widgets.Image(value=png, format="png", layout=widgets.Layout(max_width="100%")))
+                images.append(picture(png, _alt_text(run, title)))
             per_hidden.append(widgets.Stack(images, selected_index=lrs.index(start[0])))
         lr_stacks += per_hidden
         hidden_stacks.append(widgets.Stack(per_hidden, selected_index=hidden.index(start[1])))
     outer = widgets.Stack(hidden_stacks, selected_index=0)
-    style, layout = {"description_width": "110px"}, widgets.Layout(width="440px")
+    style, layout = {"description_width": "110px"}, widgets.Layout(width="100%", max_width="440px")
     lr_slider = widgets.SelectionSlider(
         options=[_label(v) for v in lrs],
         value=_label(start[0]),
