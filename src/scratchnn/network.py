@@ -224,11 +224,22 @@ def cross_entropy(logits: np.ndarray, T: np.ndarray) -> float:
     return -float(np.sum(T * log_softmax(logits))) / T.shape[0] + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def loss_and_grads(params: dict, X, y, activation: str = "sigmoid"):
-    """Mean cross-entropy of the network on (X, y) and its gradients; `params` are not changed."""
+def _loss(params: dict, X, y, activation: str):
+    """Forward pass and mean cross-entropy on (X, y): ``(loss, cache, T)``, everything a backward pass needs."""
     probs, cache = forward(params, X, activation)
     T = as_targets(y, probs.shape[1], "y", n_samples=probs.shape[0])
-    return cross_entropy(cache["logits"], T), _backward(params, cache, T)
+    return cross_entropy(cache["logits"], T), cache, T
+
+
+def loss_and_grads(params: dict, X, y, activation: str = "sigmoid"):
+    """Mean cross-entropy of the network on (X, y) and its gradients; `params` are not changed."""
+    loss, cache, T = _loss(params, X, y, activation)
+    return loss, _backward(params, cache, T)
+
+
+def _accuracy(probs: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of rows whose most probable class is the label."""
+    return float(np.mean(np.argmax(probs, axis=1) == labels))
 
 
 @dataclass
@@ -298,11 +309,11 @@ class MLP:
         """Classification rate on (X, y): the fraction of rows whose predicted class is the label."""
         probs = self.forward(X)
         T = as_targets(y, probs.shape[1], "y", n_samples=probs.shape[0])
-        return float(np.mean(np.argmax(probs, axis=1) == np.argmax(T, axis=1)))
+        return _accuracy(probs, np.argmax(T, axis=1))
 
     def loss(self, X, y) -> float:
-        """Mean cross-entropy on (X, y)."""
-        return self.loss_and_grads(X, y)[0]
+        """Mean cross-entropy on (X, y) (a forward pass only)."""
+        return _loss(self.params, X, y, self.activation)[0]
 
     def loss_and_grads(self, X, y):
         """Mean cross-entropy on (X, y) and a dict of gradients keyed like ``params``; ``params`` is unchanged."""
@@ -370,7 +381,8 @@ class MLP:
         if validation is not None:
             X_val, y_val = _unpack_validation(validation)
             X_val = as_float_matrix(X_val, "validation X", n_features=sizes[0])
-            validation = X_val, as_targets(y_val, sizes[-1], "validation y", n_samples=X_val.shape[0])
+            T_val = as_targets(y_val, sizes[-1], "validation y", n_samples=X_val.shape[0])
+            validation = X_val, T_val, np.argmax(T_val, axis=1)
 
         rng = np.random.default_rng(seed)
         labels = np.argmax(T, axis=1)
@@ -410,10 +422,10 @@ class MLP:
             if validation is not None or callback is not None:
                 kernel.copy_out(params)
             if validation is not None:
-                X_val, T_val = validation
+                X_val, T_val, labels_val = validation
                 probs, cache = _forward(params, X_val, self.activation)
                 history.val_loss.append(cross_entropy(cache["logits"], T_val))
-                history.val_accuracy.append(float(np.mean(np.argmax(probs, axis=1) == np.argmax(T_val, 1))))
+                history.val_accuracy.append(_accuracy(probs, labels_val))
             if callback is not None:
                 stop = callback(epoch, history)
                 kernel.copy_in(params)  # the callback may have changed the parameters

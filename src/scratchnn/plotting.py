@@ -12,10 +12,10 @@ from matplotlib.colors import ListedColormap
 
 from ._checks import as_float_matrix, as_labels
 
-__all__ = ["CLASS_COLOURS", "plot_data", "plot_decision_boundary", "plot_history"]
+__all__ = ["CLASS_COLOURS", "CLASS_MARKERS", "plot_data", "plot_decision_boundary", "plot_history"]
 
 CLASS_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442", "#000000"]
-_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+CLASS_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
 def _axes(ax):
@@ -43,7 +43,7 @@ def plot_data(X, y, ax=None):
             X[rows, 1],
             s=14,
             color=CLASS_COLOURS[k],
-            marker=_MARKERS[k],
+            marker=CLASS_MARKERS[k],
             edgecolors="black",
             linewidths=0.3,
             alpha=0.85,

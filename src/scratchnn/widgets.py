@@ -35,7 +35,7 @@ from matplotlib.transforms import offset_copy
 from . import datasets
 from .network import ACTIVATIONS, MLP, History
 from .optim import OPTIMIZERS
-from .plotting import CLASS_COLOURS
+from .plotting import CLASS_COLOURS, CLASS_MARKERS
 
 try:
     import ipywidgets as widgets
@@ -55,8 +55,6 @@ __all__ = [
     "train_run",
     "training_verdict",
 ]
-
-_MARKERS = ["o", "s", "^"]
 
 # The playground's data sets and the usual value of their noise. About 300 points each, a quarter of them held
 # out: small enough that 1000 epochs of full-batch training stay interactive (the chapters' clouds have 1500).
@@ -261,7 +259,7 @@ class _Canvas:
             self.image = self.ax_map.imshow(np.ones((2, 2, 3)), origin="lower", interpolation="nearest", aspect="auto")
             self.points = [
                 self.ax_map.scatter([], [], s=9 if compact else 14, color=c, marker=m, edgecolors="k", linewidths=0.3)
-                for c, m in zip(CLASS_COLOURS, _MARKERS, strict=False)
+                for c, m in zip(CLASS_COLOURS[:3], CLASS_MARKERS[:3], strict=True)
             ]
             self.ax_map.set_xticks([])
             self.ax_map.set_yticks([])
