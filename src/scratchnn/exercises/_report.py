@@ -71,6 +71,10 @@ class Row:
     verdict: str  # "ok", "wrong" or "not run"
 
     @property
+    def part_cells(self) -> tuple[str, ...]:
+        return (self.output, _format_error(self.error_reference), self.verdict)
+
+    @property
     def cells(self) -> tuple[str, ...]:
         shape_ok = "-" if self.shape is None else ("yes" if self.shape == self.expected_shape else f"no, {self.shape}")
         return (
@@ -84,6 +88,7 @@ class Row:
 
 
 HEADER = ("output", "expected shape", "shape ok?", "rel. error vs reference", "vs finite differences", "verdict")
+PART_HEADER = ("part", "worst rel. error vs reference", "verdict")
 
 
 def _format_error(error: float | None) -> str:
@@ -145,6 +150,9 @@ class CheckResult:
     def _verdict_line(self) -> str:
         if self.passed:
             return f"{self.name}: passed."
+        if not self.show_hints:
+            wrong = sum(row.verdict != "ok" for row in self.rows)
+            return f"{self.name}: not yet: {wrong} of {len(self.rows)} parts fail."
         return f"{self.name}: not yet. Diagnoses: {', '.join(self.diagnoses) or 'none'}."
 
     def _footer(self) -> list[str]:
@@ -155,9 +163,14 @@ class CheckResult:
             return []
         return [f"{n} hint{'s' if n != 1 else ''} available: call .hint() on this result for one at a time."]
 
+    def _table(self) -> list[tuple[str, ...]]:
+        if self.show_hints:
+            return [HEADER, *(row.cells for row in self.rows)]
+        return [PART_HEADER, *(row.part_cells for row in self.rows)]
+
     def __str__(self) -> str:
-        table = [HEADER, *(row.cells for row in self.rows)]
-        widths = [max(len(line[i]) for line in table) for i in range(len(HEADER))]
+        table = self._table()
+        widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in table]
         lines.insert(1, "  ".join("-" * w for w in widths))
         return "\n".join([self._verdict_line(), *lines, *self.messages, *self._footer()])
@@ -166,8 +179,9 @@ class CheckResult:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        head = "".join(f"<th>{esc(c)}</th>" for c in HEADER)
-        body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row.cells) + "</tr>" for row in self.rows)
+        header, *lines = self._table()
+        head = "".join(f"<th>{esc(c)}</th>" for c in header)
+        body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in line) + "</tr>" for line in lines)
         colour = "#009E73" if self.passed else "#D55E00"
         notes = "".join(f"<li>{esc(m)}</li>" for m in [*self.messages, *self._footer()])
         return (
@@ -226,9 +240,15 @@ def learner_line(exc: BaseException) -> str:
     own = [f for f in frames if not _is_library(f.filename)] or frames
     if not own:
         return ""
-    frame = own[-1]
-    code = f": {frame.line.strip()}" if frame.line else ""
-    return f"in `{frame.name}`, line {frame.lineno}{code}"
+
+    def where(frame) -> str:
+        code = f": {frame.line.strip()}" if frame.line else ""
+        return f"`{frame.name}`, line {frame.lineno}{code}"
+
+    text = f"in {where(own[-1])}"
+    if len(own) > 1:
+        text += f"; called from {where(own[-2])}"
+    return text
 
 
 def call(fn: Callable, *args, **kwargs) -> Call:
