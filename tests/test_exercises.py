@@ -34,14 +34,15 @@ def backward(X, Z, Y, T, V):
     return X.T @ dH, dH.sum(axis=0), Z.T @ dA, dA.sum(axis=0)
 
 
-def deep_backward(Zs, Y, T, Ws):
+def deep_backward(Zs, Y, T, Ws, through_weights=True):
+    """The any-depth recursion; without the product with W_l^T when through_weights is False (a mistake)."""
     delta = (Y - T) / len(Y)
     dWs, dbs = [], []
     for l in range(len(Ws), 0, -1):
         dWs.insert(0, Zs[l - 1].T @ delta)
         dbs.insert(0, delta.sum(axis=0))
         if l > 1:
-            delta = (delta @ Ws[l - 1].T) * Zs[l - 1] * (1 - Zs[l - 1])
+            delta = (delta @ Ws[l - 1].T if through_weights else delta) * Zs[l - 1] * (1 - Zs[l - 1])
     return dWs, dbs
 
 
@@ -168,17 +169,6 @@ def backward_modified(change):
     return fn
 
 
-def deep_without_weights(Zs, Y, T, Ws):
-    delta = (Y - T) / len(Y)
-    dWs, dbs = [], []
-    for l in range(len(Ws), 0, -1):
-        dWs.insert(0, Zs[l - 1].T @ delta)
-        dbs.insert(0, delta.sum(axis=0))
-        if l > 1:
-            delta = delta * Zs[l - 1] * (1 - Zs[l - 1])
-    return dWs, dbs
-
-
 def step_variant(**kwargs):
     def fn(params, X, T, lr):
         return reference_step(params, X, T, lr, **kwargs)
@@ -233,7 +223,7 @@ WRONG = [
     (ex.check_backward, backward_modified(lambda dW, db, dV, dc, N: (dW, dc, dV, db)), ("wrong-bias",)),
     (ex.check_backward, backward_modified(lambda dW, db, dV, dc, N: (dW, db, dV)), ("wrong-shape",)),
     (ex.check_backward, backward_modified(lambda dW, db, dV, dc, N: (dW, db, 2 * dV, dc)), ("other",)),
-    (ex.check_deep_backward, deep_without_weights, ("missing-sum-over-k",)),
+    (ex.check_deep_backward, lambda *a: deep_backward(*a, through_weights=False), ("missing-sum-over-k",)),
     (
         ex.check_deep_backward,
         lambda *a: tuple([len(a[2]) * g for g in gs] for gs in deep_backward(*a)),
@@ -309,6 +299,13 @@ def test_an_error_inside_numpy_points_at_the_line_that_called_it():
     result = ex.check_sigmoid(fn)
     assert result.diagnoses == ("exception",)
     assert "in `fn`, line" in str(result) and "np.exp(A).reshape(7, 7)" in str(result)
+
+
+@pytest.mark.parametrize("check", ALL_CHECKERS)
+def test_a_missing_return_is_named(check):
+    result = check(lambda *args, **kwargs: None)
+    assert result.diagnoses == ("wrong-shape",)
+    assert "Your function returned None: is its `return` line missing?" in str(result)
 
 
 def test_warnings_inside_the_learners_function_do_not_escape(recwarn):

@@ -56,6 +56,8 @@ HINTS: dict[str, str] = {
 
 CODES = tuple(HINTS)
 
+NONE_MESSAGE = "Your function returned None: is its `return` line missing?"
+
 TOLERANCE = 1e-7  # relative error below which an output counts as equal to the reference (float64 rounding)
 
 
@@ -401,6 +403,8 @@ def unpack(value, n: int, names: str) -> tuple | None:
 
 
 def unpack_message(value, n: int, names: str) -> str:
+    if value is None:
+        return NONE_MESSAGE
     kind = type(value).__name__
     if isinstance(value, (tuple, list)):
         kind += f" of length {len(value)}"

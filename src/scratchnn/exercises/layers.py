@@ -10,6 +10,7 @@ import numpy as np
 
 from ..activations import sigmoid, softmax
 from ._report import (
+    NONE_MESSAGE,
     CheckResult,
     as_array,
     call,
@@ -44,6 +45,10 @@ def _single(name: str, fn, cases, reference, variants) -> CheckResult:
         got = as_array(c.value)
         r = row(label, got, expected)
         rows.append(r)
+        if c.value is None:
+            codes.append("wrong-shape")
+            messages.append(NONE_MESSAGE)
+            continue
         if "overflow" in c.fp_events:
             codes.append("overflow")
         if r.verdict != "ok":
@@ -155,6 +160,10 @@ def check_cross_entropy(fn) -> CheckResult:
         got = as_array(c.value)
         r = row(f"J ({label})", got, expected)
         rows.append(r)
+        if c.value is None:
+            codes.append("wrong-shape")
+            messages.append(NONE_MESSAGE)
+            continue
         if r.verdict == "ok":
             continue
         if got is not None and got.shape == () and not np.isfinite(got):

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..activations import sigmoid, softmax
 from ._report import (
+    NONE_MESSAGE,
     as_array,
     call,
     check_callable,
@@ -106,7 +107,11 @@ def check_train_step(fn):
             if result.ok:
                 codes.append("wrong-shape")
                 kind = f"a dict with keys {sorted(value)}" if isinstance(value, dict) else type(value).__name__
-                messages.append(f"Your function must return a dict with keys W1, b1, W2, b2; it returned {kind}.")
+                messages.append(
+                    NONE_MESSAGE
+                    if value is None
+                    else f"Your function must return a dict with keys W1, b1, W2, b2; it returned {kind}."
+                )
             else:
                 codes += error_codes(result)
                 messages.append(f"On the case {label}: {result.message}")
