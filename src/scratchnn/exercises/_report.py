@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import sysconfig
+import textwrap
 import traceback
 import warnings
 from collections.abc import Callable
@@ -55,6 +56,14 @@ HINTS: dict[str, str] = {
 }
 
 CODES = tuple(HINTS)
+
+WIDTH = 100  # printed reports and hints are wrapped to this many characters
+
+
+def wrap(text: str) -> str:
+    """`text` wrapped to WIDTH characters, continuation lines indented, words (and code) never split."""
+    return textwrap.fill(text, WIDTH, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+
 
 NONE_MESSAGE = "Your function returned None: is its `return` line missing?"
 
@@ -147,7 +156,7 @@ class CheckResult:
             print(f"No more hints: all {len(hints)} were shown. Print the result to see them all.")
             return
         self._shown += 1
-        print(f"Hint {self._shown} of {len(hints)}: {hints[self._shown - 1]}")
+        print(wrap(f"Hint {self._shown} of {len(hints)}: {hints[self._shown - 1]}"))
 
     def _verdict_line(self) -> str:
         if self.passed:
@@ -159,7 +168,7 @@ class CheckResult:
 
     def _footer(self) -> list[str]:
         if self.show_hints:
-            return [f"- {code}: {HINTS[code]}" for code in self.diagnoses]
+            return [wrap(f"- {code}: {HINTS[code]}") for code in self.diagnoses]
         n = len(self._hint_list())
         if not n:
             return []
@@ -175,7 +184,8 @@ class CheckResult:
         widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in table]
         lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join([self._verdict_line(), *lines, *self.messages, *self._footer()])
+        messages = [wrap(m) for m in self.messages]
+        return "\n".join([self._verdict_line(), *lines, *messages, *self._footer()])
 
     __repr__ = __str__
 
@@ -185,7 +195,8 @@ class CheckResult:
         head = "".join(f"<th>{esc(c)}</th>" for c in header)
         body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in line) + "</tr>" for line in lines)
         colour = "#009E73" if self.passed else "#D55E00"
-        notes = "".join(f"<li>{esc(m)}</li>" for m in [*self.messages, *self._footer()])
+        footer = [f"{c}: {HINTS[c]}" for c in self.diagnoses] if self.show_hints else self._footer()
+        notes = "".join(f"<li>{esc(m)}</li>" for m in [*self.messages, *footer])
         return (
             f'<div class="scratchnn-check"><p style="color:{colour};font-weight:bold">{esc(self._verdict_line())}'
             f"</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
