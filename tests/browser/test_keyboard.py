@@ -82,11 +82,16 @@ def use_slider(page, area, control) -> list[str]:
         return [*problems, f"slider {control['label']!r}: the arrow keys do not move it ({before['readout']!r})"]
     if not _wait_for_pictures(page, area, picture, same=False):
         problems.append(f"slider {control['label']!r}: {keys[0]} moved it to {after['readout']!r}, same picture")
-    page.wait_for_function(
-        "() => document.activeElement.getAttribute('aria-valuetext') === "
-        "document.activeElement.closest('.widget-slider').querySelector('.widget-readout').textContent.trim()",
-        timeout=2000,
-    )
+    try:
+        page.wait_for_function(
+            "() => document.activeElement.getAttribute('aria-valuetext') === "
+            "document.activeElement.closest('.widget-slider').querySelector('.widget-readout').textContent.trim()",
+            timeout=2000,
+        )
+    except Exception:
+        now = page.evaluate(FOCUSED_JS)
+        label, value, shown = control["label"], now["valuetext"], now["readout"]
+        problems.append(f"slider {label!r}: after the move its value says {value!r}, its readout {shown!r}")
     page.keyboard.press(keys[1])
     if not _wait_for_pictures(page, area, picture, same=True):
         problems.append(f"slider {control['label']!r}: {keys[1]} did not bring the first picture back")
