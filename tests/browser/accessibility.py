@@ -207,25 +207,65 @@ def check_focus_visible(page) -> list[str]:
     return problems
 
 
+SWITCH_BUTTON = ".theme-switch-button"
+
+
+def switch_theme(page, theme: str, max_clicks: int = 3) -> list[str]:
+    """Switch the open page to `theme` with the page's own colour-mode button, as a reader does (the theme's
+    button cycles through light, dark and the system's setting); a problem if there is none or it never gets there.
+    The pointer and the focus then leave the button, so that its tooltip is gone before the page is judged."""
+    current = "() => document.documentElement.dataset.theme || ''"
+    buttons = page.locator(f"{SWITCH_BUTTON}:visible")
+    if page.evaluate(current) == theme:
+        return []
+    if buttons.count() == 0:
+        return [f"no visible colour-mode button ({SWITCH_BUTTON}) to switch to the {theme} theme"]
+    for _ in range(max_clicks):
+        buttons.first.click()
+        if page.evaluate(current) == theme:
+            break
+    page.mouse.move(0, 0)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    try:
+        page.wait_for_function("() => !document.querySelector('.tooltip')", timeout=3000)
+    except Exception:
+        return ["a tooltip of the colour-mode button stayed on the page after the pointer left it"]
+    if page.evaluate(current) != theme:
+        return [f"{max_clicks} clicks on the colour-mode button did not switch the page to the {theme} theme"]
+    return []
+
+
 def audit_accessibility(
-    browser, base: str, path: str, *, viewport: dict, theme: str, focus: bool = True, shot: Path | None = None
-) -> dict[str, list[str]]:
-    """Open `base + path` at `viewport` in `theme`; return {check: problems} for "theme", "axe", "headings" and,
-    with `focus`, "focus" (Tab through the page). A full-page screenshot goes to `shot`."""
+    browser,
+    base: str,
+    path: str,
+    *,
+    viewport: dict,
+    themes: tuple[str, ...] = THEMES,
+    focus_themes: tuple[str, ...] = THEMES,
+    shots: dict[str, Path] | None = None,
+) -> dict[str, dict[str, list[str]]]:
+    """Open `base + path` once at `viewport`, in the first of `themes` (chosen before the page loads); then switch
+    to each other theme with the page's colour-mode button. In each theme: {check: problems} for "theme", "axe",
+    "headings" and, in `focus_themes`, "focus" (Tab through the page); a full-page screenshot to `shots[theme]`.
+    Returns {theme: {check: problems}}."""
     from browser_checks import open_page
 
     context = browser.new_context(viewport=viewport)
-    context.add_init_script(theme_script(theme))
+    context.add_init_script(theme_script(themes[0]))
+    audits: dict[str, dict[str, list[str]]] = {}
     try:
         page, _, waiting = open_page(context, base, path)
-        results = {"theme": check_theme(page, theme) + waiting}
-        if shot is not None:
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-        results["axe"] = check_axe(page)
-        results["headings"] = check_headings(page)
-        if focus:
-            results["focus"] = check_focus_visible(page)
+        for theme in themes:
+            switched = switch_theme(page, theme) if theme != themes[0] else []
+            results = audits[theme] = {"theme": waiting + switched + check_theme(page, theme)}
+            if shots and theme in shots:
+                shots[theme].parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(shots[theme]), full_page=True)
+            results["axe"] = check_axe(page)
+            results["headings"] = check_headings(page)
+            if theme in focus_themes:
+                results["focus"] = check_focus_visible(page)
     finally:
         context.close()
-    return results
+    return audits

@@ -1,7 +1,8 @@
 """WCAG 2.1 AA on every page of the built book (issue 15), in headless Chromium.
 
-Every page of _toc.yml is opened at 1280 px and at 390 px, in the light and in the dark theme (chosen the way the
-theme's colour-mode button does, and checked to have really rendered that way). On each:
+Every page of _toc.yml is opened at 1280 px and at 390 px, in the light theme, then switched to the dark one with
+the page's own colour-mode button, as a reader does; each time the page is checked to have really rendered in that
+theme. In each theme:
 
 - axe-core (pinned in package.json, injected by the test, never part of the site) runs every rule tagged
   wcag2a, wcag2aa, wcag21a or wcag21aa, none disabled: zero violations of any impact;
@@ -11,8 +12,8 @@ theme's colour-mode button does, and checked to have really rendered that way). 
   colours, and each width has its own set of controls).
 
 The checks judge whatever the page holds (widgets, code-cell editors, buttons added later), with no list of
-expected controls. Run just this stage with ``make a11y``. Screenshots of every page in both themes land in
-_build/screenshots/a11y/.
+expected controls. Run just this stage with ``make a11y``. Screenshots of every page in the dark theme land in
+_build/screenshots/a11y/ (the light ones are test_pages.py's, in _build/screenshots/).
 """
 
 from __future__ import annotations
@@ -40,22 +41,23 @@ CHECKS = ("theme", "axe", "headings")
 
 @pytest.fixture(scope="session")
 def a11y_audits(chromium, book_site, shot_dir):
-    """(page, width, theme) -> {check: problems}, computed on first use (one visit for all the checks)."""
-    cache: dict[tuple[str, str, str], dict[str, list[str]]] = {}
+    """(page, width) -> {theme: {check: problems}}, computed on first use: one visit per page and width, in the
+    light theme first, then switched to the dark one with the page's colour-mode button. Screenshots in the dark
+    theme (test_pages.py takes the light ones)."""
+    cache: dict[tuple[str, str], dict[str, dict[str, list[str]]]] = {}
 
-    def get(page: str, width: str, theme: str) -> dict[str, list[str]]:
-        key = (page, width, theme)
-        if key not in cache:
-            cache[key] = audit_accessibility(
+    def get(page: str, width: str) -> dict[str, dict[str, list[str]]]:
+        if (page, width) not in cache:
+            cache[page, width] = audit_accessibility(
                 chromium,
                 book_site.base,
                 f"{page}.html",
                 viewport=WIDTHS[width],
-                theme=theme,
-                focus=(width, theme) in FOCUS_RUNS,
-                shot=shot_dir / "a11y" / f"{page}-{width}-{theme}.png",
+                themes=THEMES,
+                focus_themes=tuple(theme for w, theme in FOCUS_RUNS if w == width),
+                shots={"dark": shot_dir / "a11y" / f"{page}-{width}-dark.png"},
             )
-        return cache[key]
+        return cache[page, width]
 
     return get
 
@@ -65,12 +67,12 @@ def a11y_audits(chromium, book_site, shot_dir):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page", TOC_PAGES)
 def test_accessibility(a11y_audits, page: str, width: str, theme: str, check: str):
-    problems = a11y_audits(page, width, theme)[check]
+    problems = a11y_audits(page, width)[theme][check]
     assert not problems, f"{page}.html at {width}, {theme} theme, check {check!r}:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize(("width", "theme"), FOCUS_RUNS)
 @pytest.mark.parametrize("page", TOC_PAGES)
 def test_focus_is_visible(a11y_audits, page: str, width: str, theme: str):
-    problems = a11y_audits(page, width, theme)["focus"]
+    problems = a11y_audits(page, width)[theme]["focus"]
     assert not problems, f"{page}.html at {width}, {theme} theme, focus:\n" + "\n".join(problems)
