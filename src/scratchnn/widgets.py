@@ -667,10 +667,10 @@ def static_playground(
     hidden_slider = widgets.SelectionSlider(
         options=[str(m) for m in hidden], value=str(start[1]), description="hidden units", style=style, layout=layout
     )
-    # The label is the buttons' own description, so that the book's widgets-setup.js can name the group by it.
-    dataset_buttons = widgets.ToggleButtons(
-        options=names, value=names[0], description="data set", style=style, layout={"display": "flex"}
-    )
+    # The label is the buttons' own description, so that the book's widgets-setup.js can name the group by it;
+    # ipywidgets' inline-row class puts it beside the buttons, right-aligned like the sliders' labels.
+    dataset_buttons = widgets.ToggleButtons(options=names, value=names[0], description="data set", style=style)
+    dataset_buttons.add_class("widget-inline-hbox")
     links = [widgets.jslink((lr_slider, "index"), (stack, "selected_index")) for stack in lr_stacks]
     links += [widgets.jslink((hidden_slider, "index"), (stack, "selected_index")) for stack in hidden_stacks]
     links.append(widgets.jslink((dataset_buttons, "index"), (outer, "selected_index")))
