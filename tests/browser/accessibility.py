@@ -7,9 +7,12 @@ Like browser_checks.py, every ``check_*`` function returns a list of problems (e
   impact, is a problem; each is reported with its rule id, impact, the CSS selector of every element it concerns
   and a short piece of that element's HTML, so that a maintainer can find and fix it.
 - :func:`check_theme` makes sure that the page really rendered in the colour theme asked for.
-- :func:`check_headings` checks that the headings, in page order, start at h1 and never skip a level.
+- :func:`check_headings` checks that the headings, in page order, never skip a level and that the main content
+  starts with an h1.
 - :func:`check_focus_visible` presses Tab through the whole page and checks that every element that takes the
-  focus shows it (an outline or a box shadow that is not there without the focus) and is on screen.
+  focus is on screen and shows it (its outline, shadow, border, colours or underline, or those of its ::before,
+  ::after or a container, differ from how it looks without the focus).
+- :func:`switch_theme` moves an open page to the other theme with the page's own colour-mode button.
 """
 
 from __future__ import annotations
