@@ -9,7 +9,7 @@ LINT_PATHS := $(wildcard src tests scripts benchmarks)
 NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	--nbval-cell-timeout=300 -p scripts.nbval_glue -p no:cacheprovider
 
-.PHONY: setup vendor book test lint actionlint unit nbval booktests browser clean
+.PHONY: setup vendor book test lint actionlint unit nbval booktests browser a11y clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -62,6 +62,13 @@ booktests: book
 browser: book
 	scripts/install_browser.sh
 	$(BIN)/python -m pytest tests/browser -m browser
+
+# Just the accessibility part of `make browser` (README "Accessibility"): axe-core over every page at two widths
+# in both themes, headings, visible focus, the explorer with the keyboard alone, and the proof that they can fail.
+A11Y_TESTS := tests/browser/test_accessibility.py tests/browser/test_accessibility_can_fail.py tests/browser/test_keyboard.py
+a11y: book
+	scripts/install_browser.sh
+	$(BIN)/python -m pytest -m browser $(A11Y_TESTS)
 
 clean:
 	rm -rf _build _vendor

@@ -13,7 +13,8 @@ The widget bundle computes the URL of its fonts from the require.js module URL o
 embeds the CSS. Without configuration that is the page's own folder
 (``book/@jupyter-widgets/html-manager/dist/<hash>.woff2``), which does not exist. ``widgets-setup.js`` runs
 between require.js and embed-amd.js and maps those module ids to this folder, where the fonts are copied.
-It also gives MathJax 3 the ``MathJax.Hub.Queue`` call with which the bundle typesets widget labels.
+It also gives MathJax 3 the ``MathJax.Hub.Queue`` call with which the bundle typesets widget labels, and gives
+the controls accessible names and states (see its part 3).
 
 Usage: python scripts/vendor.py [PROJECT_DIR]   (after ``npm ci``)
 """

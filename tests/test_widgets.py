@@ -1,6 +1,7 @@
 """The playground, driven headlessly: set controls, call the update, check what the learner would see."""
 
 import io
+import re
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -251,6 +252,29 @@ def history(*loss, diverged=False):
 )
 def test_training_verdict_levels(h, level):
     assert widgets.training_verdict(h)[0] == level
+    # The meaning is in the words, not only in the colour the playground gives them (WCAG 1.4.1).
+    word = "Trained" if level == "ok" else level.capitalize()
+    assert widgets.training_verdict(h)[1].startswith(f"{word}: ")
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour):
+        c = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+        c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("level", ["ok", "stalled", "overshoot", "diverged"])
+def test_verdict_text_is_readable_in_both_themes(level):
+    run = widgets.Run({}, None, history(), 0.0, 0.0, (level, "message"), 0.0)
+    colour = re.search(r"color:\s*(#[0-9a-fA-F]{6})", widgets._status_html(run)).group(1)
+    # White (light theme) and the grey behind widgets in the book's dark theme: WCAG 2.1 AA asks 4.5:1.
+    assert contrast(colour, "#ffffff") >= 4.5 and contrast(colour, "#ced6dd") >= 4.5
 
 
 def test_verdict_messages_say_what_happened():
@@ -292,7 +316,7 @@ def explorer():
 
 def test_static_explorer_structure(explorer):
     lr_slider, hidden_slider, buttons = explorer.lr_slider, explorer.hidden_slider, explorer.dataset_buttons
-    assert explorer.children[0].children[1] is buttons
+    assert explorer.children[0] is buttons and buttons.description == "data set"
     assert explorer.children[1:3] == (lr_slider, hidden_slider)
     assert explorer.children[3] is explorer.stack
     assert lr_slider.options == ("0.1", "1", "10") and lr_slider.value == "1"

@@ -118,7 +118,7 @@ def training_verdict(
             "The learning rate is far too high."
         )
     if loss.size == 0:
-        return "stalled", "No training happened."
+        return "stalled", "Stalled: no training happened (no epoch ran)."
     first, last = loss[0], loss[-1]
     peak = int(np.argmax(loss))
     if last > first or loss[peak] > blowup * first:
@@ -208,7 +208,11 @@ def train_run(data=None, **settings) -> Run:
 # Drawing: one figure whose artists are updated, rendered by the Agg canvas straight to PNG bytes.
 
 _SEVERE = {"diverged", "unstable", "error"}
-_VERDICT_COLOUR = {"ok": "#009E73", "stalled": "#0072B2", "overshoot": "#D55E00"}
+# Colours of text (verdicts, axis labels): the Okabe-Ito hues of the curves, darkened to reach the 4.5:1 contrast of
+# WCAG 2.1 AA both on white and on the light grey (#ced6dd) that the book's dark theme puts behind widgets. Every
+# verdict starts with its word ("Trained", "Stalled", ...): the colour repeats the meaning, it never carries it alone.
+_TEXT_BLUE, _TEXT_ORANGE = "#005A8C", "#8F3E00"
+_VERDICT_COLOUR = {"ok": "#00664A", "stalled": _TEXT_BLUE, "overshoot": _TEXT_ORANGE}
 
 
 def _extent(X: np.ndarray) -> tuple[float, float, float, float]:
@@ -274,10 +278,10 @@ class _Canvas:
             self.ax_loss.yaxis.set_minor_formatter(NullFormatter())
             self.ax_loss.set_title("training curves", fontsize=fontsize)
             self.ax_loss.set_xlabel("epoch", labelpad=1)
-            self.ax_loss.set_ylabel("cost $J$ (log scale)", color="#0072B2", labelpad=1)
-            self.ax_acc.set_ylabel("classification rate", color="#D55E00", labelpad=2)
-            self.ax_loss.tick_params(axis="y", colors="#0072B2", which="both")
-            self.ax_acc.tick_params(axis="y", colors="#D55E00")
+            self.ax_loss.set_ylabel("cost $J$ (log scale)", color=_TEXT_BLUE, labelpad=1)
+            self.ax_acc.set_ylabel("classification rate", color=_TEXT_ORANGE, labelpad=2)
+            self.ax_loss.tick_params(axis="y", colors=_TEXT_BLUE, which="both")
+            self.ax_acc.tick_params(axis="y", colors=_TEXT_ORANGE)
             self.ax_acc.set_ylim(0, 1.02)
             self.ax_acc.set_yticks([0, 0.5, 1])
             self.headline = self.fig.text(0.01, 0.985, "", va="top", ha="left", fontsize=fontsize + 1)
@@ -292,8 +296,8 @@ class _Canvas:
                 va="center",
                 fontsize=fontsize + 5,
                 fontweight="bold",
-                color="#D55E00",
-                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#D55E00", "alpha": 0.9},
+                color=_TEXT_ORANGE,
+                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": _TEXT_ORANGE, "alpha": 0.9},
                 visible=False,
             )
             if compact:
@@ -378,7 +382,7 @@ class _Canvas:
             accuracy = "no network was trained"
         self.headline.set_text(f"{title}: {accuracy}" if title else accuracy)
         self.verdict.set_text(_wrap(message, 125 if not self.compact else 100))
-        self.verdict.set_color("#D55E00" if level in _SEVERE else _VERDICT_COLOUR.get(level, "black"))
+        self.verdict.set_color(_TEXT_ORANGE if level in _SEVERE else _VERDICT_COLOUR.get(level, "black"))
         self.alarm.set_visible(level in _SEVERE)
         self.alarm.set_text(level.upper())
         return extent, max(int(run.settings.get("epochs", 1)), 2), first, last
@@ -517,7 +521,7 @@ class Playground:
             self.run = run
             return run
         except Exception as exc:  # never a traceback in the learner's face
-            self.status.value = f"<b style='color:#D55E00'>Something went wrong: {_escape(exc)}</b>"
+            self.status.value = f"<b style='color:{_TEXT_ORANGE}'>Something went wrong: {_escape(exc)}</b>"
             self.run = Run(self.settings, None, History(), math.nan, math.nan, ("error", str(exc)), 0.0, str(exc))
             return self.run
 
@@ -557,7 +561,7 @@ def _escape(value) -> str:
 
 def _status_html(run: Run) -> str:
     level, message = run.verdict
-    colour = "#D55E00" if level in _SEVERE else _VERDICT_COLOUR.get(level, "black")
+    colour = _TEXT_ORANGE if level in _SEVERE else _VERDICT_COLOUR.get(level, "black")
     if run.net is None:
         return f"<b style='color:{colour}'>{_escape(message)}</b>"
     return (
@@ -663,17 +667,14 @@ def static_playground(
     hidden_slider = widgets.SelectionSlider(
         options=[str(m) for m in hidden], value=str(start[1]), description="hidden units", style=style, layout=layout
     )
-    dataset_buttons = widgets.ToggleButtons(options=names, value=names[0])
-    dataset_row = widgets.HBox(
-        [
-            widgets.HTML("<div style='text-align:right; padding-right:8px'>data set</div>", layout={"width": "110px"}),
-            dataset_buttons,
-        ]
-    )
+    # The label is the buttons' own description, so that the book's widgets-setup.js can name the group by it;
+    # ipywidgets' inline-row class puts it beside the buttons, right-aligned like the sliders' labels.
+    dataset_buttons = widgets.ToggleButtons(options=names, value=names[0], description="data set", style=style)
+    dataset_buttons.add_class("widget-inline-hbox")
     links = [widgets.jslink((lr_slider, "index"), (stack, "selected_index")) for stack in lr_stacks]
     links += [widgets.jslink((hidden_slider, "index"), (stack, "selected_index")) for stack in hidden_stacks]
     links.append(widgets.jslink((dataset_buttons, "index"), (outer, "selected_index")))
-    controls = [dataset_row, lr_slider, hidden_slider] if len(names) > 1 else [lr_slider, hidden_slider]
+    controls = [dataset_buttons, lr_slider, hidden_slider] if len(names) > 1 else [lr_slider, hidden_slider]
     box = widgets.VBox([*controls, outer])
     box.runs, box.stack, box.links = runs, outer, links
     box.lr_slider, box.hidden_slider, box.dataset_buttons = lr_slider, hidden_slider, dataset_buttons

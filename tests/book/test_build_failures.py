@@ -72,6 +72,8 @@ def make_book(tmp_path: Path, chapter: str, toc: str) -> Path:
     vendor = ROOT / "_vendor"
     assert vendor.is_dir(), "run `make vendor` (part of `make book`) first"
     (book / "_vendor").symlink_to(vendor, target_is_directory=True)
+    for folder in ("assets", "scripts"):  # the theme templates and the local Sphinx extension the config names
+        (book / folder).symlink_to(ROOT / folder, target_is_directory=True)
     (book / "_toc.yml").write_text(toc)
     (book / "book" / "intro.md").write_text(INTRO)
     (book / "book" / "chapter.md").write_text(chapter)
