@@ -1,0 +1,106 @@
+"""The chapters' reading view in JupyterLab: the MyST that only the book build understands, made readable.
+
+jupyterlab-myst renders the chapters' prose (maths, admonitions, exercises, references within the chapter). A few
+constructs only mean something to the book build (myst-nb, sphinx-exercise, Sphinx's cross-document references);
+this contents manager rewrites them in Markdown cells when a notebook is opened, and puts the original source back
+when it is saved, so a chapter on disk never changes unless the reader edits that cell:
+
+- ``{glue:text}`name:fmt``` (a number computed by a code cell at build time) -> a placeholder ``⟨name⟩`` whose
+  tooltip says where the value comes from; ```` ```{glue:md} name ```` -> a sentence saying the same;
+- ``{ref}`label``` to a section of another chapter -> a link to that chapter's file, with the section's title
+  (JupyterLab opens it as a notebook too); references within the chapter are left to jupyterlab-myst;
+- ```` ```{solution-start} ```` loses ``:class: dropdown``: the solution's code cells are open in a notebook, so
+  its prose is open too; ```` ```{solution-end} ```` -> a short closing line (jupyterlab-myst would draw an empty
+  box);
+- ```` ```{raw} html ```` (styling for the web page) -> removed.
+
+Binder and ``make lab`` use it through postBuild (``ServerApp.contents_manager_class``). It derives from Jupytext's
+contents manager, which turns a chapter's .md into a notebook.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+from jupytext.async_contentsmanager import build_async_jupytext_contents_manager_class
+
+ORIGINAL = "scratchnn_reading_view"  # cell metadata: the source the cell has on disk
+
+GLUE_ROLE = re.compile(r"\{glue(?::text|:any)?\}`([^`:]+)(?::[^`]*)?`")
+GLUE_BLOCK = re.compile(r"```\{glue(?::md|:any)?\}[ \t]+(\S+)[ \t]*\n(?::[^\n]*\n)*```")
+REF_ROLE = re.compile(r"\{ref\}`([^`<]+?)`")
+SOLUTION_DROPDOWN = re.compile(r"(```\{solution-start\}[^\n]*\n(?::[^\n]*\n)*?):class: dropdown\n")
+SOLUTION_END = re.compile(r"```\{solution-end\}[ \t]*\n(?::[^\n]*\n)*```")
+RAW_HTML = re.compile(r"```\{raw\}[ \t]+html[ \t]*\n.*?\n```[ \t]*\n?", re.S)
+TARGET = re.compile(r"^\(([\w-]+)\)=[ \t]*\n+#+[ \t]+(.+)$", re.M)
+
+
+def section_titles(folder: Path) -> dict[str, tuple[str, str]]:
+    """``(label)=`` targets that sit just above a heading, in the .md files of `folder`: label -> (file, title)."""
+    found = {}
+    for page in sorted(folder.glob("*.md")):
+        for label, title in TARGET.findall(page.read_text(encoding="utf-8")):
+            found[label] = (page.name, title.strip())
+    return found
+
+
+def reading_view(source: str, here: str, sections: dict[str, tuple[str, str]]) -> str:
+    """The Markdown cell `source` of the file named `here`, as the reader sees it in JupyterLab."""
+
+    def ref(match: re.Match) -> str:
+        label = match.group(1).strip()
+        target = sections.get(label)
+        if target is None or target[0] == here:
+            return match.group(0)  # in this chapter (or unknown): jupyterlab-myst resolves or flags it
+        return f"[{target[1]}]({target[0]})"
+
+    source = GLUE_BLOCK.sub(
+        lambda m: f"*(On the book's web page, the text computed by the code above (`{m.group(1)}`) appears here.)*",
+        source,
+    )
+    source = GLUE_ROLE.sub(
+        lambda m: f"{{abbr}}`⟨{m.group(1)}⟩ (computed by a code cell of this chapter and shown on the book's page)`",
+        source,
+    )
+    source = REF_ROLE.sub(ref, source)
+    source = SOLUTION_DROPDOWN.sub(r"\1", source)
+    source = SOLUTION_END.sub("*End of the solution.*", source)
+    return RAW_HTML.sub("", source)
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+BaseManager = build_async_jupytext_contents_manager_class(AsyncLargeFileManager)
+
+
+class ReadingViewContentsManager(BaseManager):
+    """Jupytext's contents manager, with the reading view applied on open and undone on save."""
+
+    async def get(self, path, content=True, type=None, format=None, **kwargs):
+        model = await super().get(path, content=content, type=type, format=format, **kwargs)
+        if model.get("type") == "notebook" and model.get("content"):
+            folder = Path(self.root_dir) / Path(path).parent
+            sections = section_titles(folder)
+            for cell in model["content"]["cells"]:
+                if cell["cell_type"] != "markdown":
+                    continue
+                original = _text(cell["source"])
+                shown = reading_view(original, Path(path).name, sections)
+                if shown != original:
+                    cell["source"] = shown
+                    cell["metadata"][ORIGINAL] = original
+        return model
+
+    async def save(self, model, path=""):
+        if model.get("type") == "notebook" and model.get("content"):
+            folder = Path(self.root_dir) / Path(path).parent
+            sections = section_titles(folder)
+            for cell in model["content"]["cells"]:
+                original = cell.get("metadata", {}).pop(ORIGINAL, None)
+                if original is not None and _text(cell["source"]) == reading_view(original, Path(path).name, sections):
+                    cell["source"] = original  # unchanged by the reader: keep the chapter's own source
+        return await super().save(model, path)
