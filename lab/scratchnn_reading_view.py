@@ -12,7 +12,7 @@ when it is saved, so a chapter on disk never changes unless the reader edits tha
 - ```` ```{solution-start} ```` loses ``:class: dropdown``: the solution's code cells are open in a notebook, so
   its prose is open too; ```` ```{solution-end} ```` -> a short closing line (jupyterlab-myst would draw an empty
   box);
-- ```` ```{raw} html ```` (styling for the web page) -> removed.
+- ```` ```{raw} html ```` (styling for the web page) -> a MyST comment, which shows nothing.
 
 Binder and ``make lab`` use it through postBuild (``ServerApp.contents_manager_class``). It derives from Jupytext's
 contents manager, which turns a chapter's .md into a notebook.
@@ -67,7 +67,7 @@ def reading_view(source: str, here: str, sections: dict[str, tuple[str, str]]) -
     source = REF_ROLE.sub(ref, source)
     source = SOLUTION_DROPDOWN.sub(r"\1", source)
     source = SOLUTION_END.sub("*End of the solution.*", source)
-    return RAW_HTML.sub("", source)
+    return RAW_HTML.sub("% (styling for the book's web page)\n", source)
 
 
 def _text(source) -> str:
