@@ -39,8 +39,11 @@ NOTEBOOK_STATE = """() => {
     });
   }
   const kernel = widget.sessionContext.session && widget.sessionContext.session.kernel;
+  // queued or running cells show the prompt [*] (every cell is in the DOM: windowingMode "none")
+  const pending = [...widget.node.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+      .filter(p => p.textContent.includes('*')).length;
   return {kind: 'notebook', path: widget.context.path, kernel: kernel ? kernel.name : null,
-          status: kernel ? kernel.status : null, cells};
+          status: kernel ? kernel.status : null, pending, cells};
 }"""
 
 RENDERED_MARKDOWN = """() => {
@@ -104,18 +107,23 @@ def run_all(page, timeout: float) -> dict:
     label = page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$"))
     page.locator(".lm-Menu-item", has=label).click()
     deadline = time.monotonic() + timeout
-    idle_since = None
+    settled_since = None
     while time.monotonic() < deadline:
         state = page.evaluate(NOTEBOOK_STATE)
         code = [cell for cell in state["cells"] if cell["type"] == "code"]
-        if state["status"] == "idle" and all(cell["count"] is not None for cell in code):
+        if not state["pending"] and all(cell["count"] is not None for cell in code):
             return state
-        # Run All stops at a failing cell: the cells after it stay unnumbered and the kernel goes idle.
-        idle_since = (idle_since or time.monotonic()) if state["status"] == "idle" else None
-        if idle_since and time.monotonic() - idle_since > 5:
+        # Run All stops at a failing cell: the cells after it lose their [*] and stay unnumbered.
+        settled_since = (settled_since or time.monotonic()) if not state["pending"] else None
+        if settled_since and time.monotonic() - settled_since > 5:
             return state
         time.sleep(0.5)
     return page.evaluate(NOTEBOOK_STATE)
+
+
+def shut_down_kernel(page) -> None:
+    """Kernel > Shut Down Kernel for the current notebook (a chapter's kernel is not needed after its check)."""
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
 
 
 def check_ran_clean(state: dict) -> list[str]:
@@ -222,13 +230,18 @@ def check_playground(page, timeout: float = 60) -> tuple[list[str], dict[str, fl
         control.scroll_into_view_if_needed()
         before = page.evaluate(PLAYGROUND_VIEW)
         if kind == "slider":
-            handle = control.locator(".noUi-handle").first
-            box = handle.bounding_box()
-            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-            page.mouse.move(x, y)
-            page.mouse.down()
-            page.mouse.move(x + 25, y, steps=5)
-            page.mouse.up()
+            readout = control.locator(".widget-readout").first
+            start = readout.text_content()
+            # drag the handle right and let go; a slider with few steps needs a longer drag to reach the next one
+            for distance in (25, 60, 120):
+                box = control.locator(".noUi-handle").first.bounding_box()
+                x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+                page.mouse.move(x, y)
+                page.mouse.down()
+                page.mouse.move(x + distance, y, steps=5)
+                page.mouse.up()
+                if readout.text_content() != start:
+                    break
         else:
             select = control.locator("select")
             options = select.locator("option").all_text_contents()

@@ -24,6 +24,7 @@ from lab_checks import (
     median_ms,
     open_in_lab,
     run_all,
+    shut_down_kernel,
 )
 from lab_env import ROOT
 
@@ -76,6 +77,7 @@ def test_launch_url_opens_a_runnable_notebook(page_name, page, lab, built_site, 
         problems += more
         print(f"\nplayground: release -> new picture, ms: {latencies}; median {median_ms(latencies):.0f} ms")
         timings["playground median release-to-picture ms"] = median_ms(latencies)
+    shut_down_kernel(page)
     assert not problems, f"{page_name} in JupyterLab:\n" + "\n".join(problems)
 
 
@@ -90,6 +92,7 @@ def test_downloaded_ipynb_opens_and_runs(page, lab, built_site, shots, timings):
     problems, _ = open_run_and_check(
         page, lab, lab.lab_url(f"lab/tree/downloads/{download.name}"), cells, shots, "download-ipynb", timings
     )
+    shut_down_kernel(page)
     assert not problems, f"downloaded {download.name} in JupyterLab:\n" + "\n".join(problems)
 
 
