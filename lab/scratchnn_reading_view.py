@@ -3,7 +3,8 @@
 jupyterlab-myst renders the chapters' prose (maths, admonitions, exercises, references within the chapter). A few
 constructs only mean something to the book build (myst-nb, sphinx-exercise, Sphinx's cross-document references);
 this contents manager rewrites them in Markdown cells when a notebook is opened, and puts the original source back
-when it is saved, so a chapter on disk never changes unless the reader edits that cell:
+when it is saved, so a chapter on disk never changes unless the reader edits it (a save with no cell changed,
+such as JupyterLab's autosave after a run, leaves the .md file untouched):
 
 - ``{glue:text}`name:fmt``` (a number computed by a code cell at build time) -> a placeholder ``⟨name⟩`` whose
   tooltip says where the value comes from; ```` ```{glue:md} name ```` -> a sentence saying the same;
@@ -103,4 +104,18 @@ class ReadingViewContentsManager(BaseManager):
                 original = cell.get("metadata", {}).pop(ORIGINAL, None)
                 if original is not None and _text(cell["source"]) == reading_view(original, Path(path).name, sections):
                     cell["source"] = original  # unchanged by the reader: keep the chapter's own source
+            if Path(path).suffix == ".md" and await self._same_cells_on_disk(model["content"], path):
+                # Nothing the reader can see changed (autosave after a run, kernel metadata): leave the chapter's
+                # file alone instead of letting Jupytext rewrite it in its own formatting.
+                return await super().get(path, content=False)
         return await super().save(model, path)
+
+    async def _same_cells_on_disk(self, notebook, path) -> bool:
+        if not await self.file_exists(path):
+            return False
+        disk = (await super().get(path, content=True, type="notebook"))["content"]
+
+        def cells(nb):
+            return [(c["cell_type"], _text(c["source"])) for c in nb["cells"]]
+
+        return cells(disk) == cells(notebook)

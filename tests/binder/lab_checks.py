@@ -121,6 +121,12 @@ def run_all(page, timeout: float) -> dict:
     return page.evaluate(NOTEBOOK_STATE)
 
 
+def save(page) -> None:
+    """File > Save for the current document, and wait until JupyterLab reports it saved (not dirty)."""
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=30_000)
+
+
 def shut_down_kernel(page) -> None:
     """Kernel > Shut Down Kernel for the current notebook (a chapter's kernel is not needed after its check)."""
     page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")

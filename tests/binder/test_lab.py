@@ -24,6 +24,7 @@ from lab_checks import (
     median_ms,
     open_in_lab,
     run_all,
+    save,
     shut_down_kernel,
 )
 from lab_env import ROOT
@@ -77,6 +78,10 @@ def test_launch_url_opens_a_runnable_notebook(page_name, page, lab, built_site, 
         problems += more
         print(f"\nplayground: release -> new picture, ms: {latencies}; median {median_ms(latencies):.0f} ms")
         timings["playground median release-to-picture ms"] = median_ms(latencies)
+    # Saving (as JupyterLab's autosave does after a run) must leave the chapter's file exactly as it was.
+    save(page)
+    if (lab.root / f"{page_name}.md").read_bytes() != (ROOT / f"{page_name}.md").read_bytes():
+        problems.append("saving the notebook changed the chapter's .md file")
     shut_down_kernel(page)
     assert not problems, f"{page_name} in JupyterLab:\n" + "\n".join(problems)
 
