@@ -32,7 +32,7 @@ lock: $(STAMP)
 # rendered by jupyterlab-myst. Open book/<chapter>.md from the file browser, or the downloaded .ipynb.
 lab: setup
 	PATH="$(abspath $(BIN)):$$PATH" ./postBuild
-	$(BIN)/jupyter lab --ServerApp.root_dir=.
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Pinned browser assets (MathJax 3, require.js, ipywidgets HTML manager) and the workflow linter.
 $(NPM_STAMP): package.json package-lock.json
