@@ -8,6 +8,8 @@ such as JupyterLab's autosave after a run, leaves the .md file untouched):
 
 - ``{glue:text}`name:fmt``` (a number computed by a code cell at build time) -> a placeholder ``⟨name⟩`` whose
   tooltip says where the value comes from; ```` ```{glue:md} name ```` -> a sentence saying the same;
+- ``{cite:t}`key``` / ``{cite:p}`key``` -> "Rumelhart et al. (1986)" / "(Rumelhart et al., 1986)" from the
+  chapter folder's references.bib, linked to the references page;
 - ``{ref}`label``` to a section of another chapter -> a link to that chapter's file, with the section's title
   (JupyterLab opens it as a notebook too); references within the chapter are left to jupyterlab-myst;
 - ```` ```{solution-start} ```` loses ``:class: dropdown``: the solution's code cells are open in a notebook, so
@@ -26,11 +28,13 @@ from pathlib import Path
 
 from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
 from jupytext.async_contentsmanager import build_async_jupytext_contents_manager_class
+from pybtex.database import parse_file
 
 ORIGINAL = "scratchnn_reading_view"  # cell metadata: the source the cell has on disk
 
 GLUE_ROLE = re.compile(r"\{glue(?::text|:any)?\}`([^`:]+)(?::[^`]*)?`")
 GLUE_BLOCK = re.compile(r"```\{glue(?::md|:any)?\}[ \t]+(\S+)[ \t]*\n(?::[^\n]*\n)*```")
+CITE_ROLE = re.compile(r"\{cite:([pt])\}`([^`]+)`")
 REF_ROLE = re.compile(r"\{ref\}`([^`<]+?)`")
 SOLUTION_DROPDOWN = re.compile(r"(```\{solution-start\}[^\n]*\n(?::[^\n]*\n)*?):class: dropdown\n")
 SOLUTION_END = re.compile(r"```\{solution-end\}[ \t]*\n(?::[^\n]*\n)*```")
@@ -47,8 +51,27 @@ def section_titles(folder: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
-def reading_view(source: str, here: str, sections: dict[str, tuple[str, str]]) -> str:
-    """The Markdown cell `source` of the file named `here`, as the reader sees it in JupyterLab."""
+def authors_and_years(folder: Path) -> dict[str, tuple[str, str]]:
+    """BibTeX key -> ("Rumelhart et al.", "1986") for the entries of `folder`/references.bib (if there is one)."""
+    bib = folder / "references.bib"
+    if not bib.is_file():
+        return {}
+    found = {}
+    for key, entry in parse_file(str(bib)).entries.items():
+        last = [" ".join(person.last_names) for person in entry.persons.get("author", [])]
+        names = last[0] if len(last) == 1 else " and ".join(last) if len(last) == 2 else f"{last[0]} et al."
+        found[key] = (names, entry.fields.get("year", "n.d."))
+    return found
+
+
+def reading_view(
+    source: str, here: str, sections: dict[str, tuple[str, str]], works: dict[str, tuple[str, str]] | None = None
+) -> str:
+    """The Markdown cell `source` of the file named `here`, as the reader sees it in JupyterLab.
+
+    `sections` comes from :func:`section_titles`, `works` from :func:`authors_and_years` (citations are left to
+    jupyterlab-myst when it is None or misses a key).
+    """
 
     def ref(match: re.Match) -> str:
         label = match.group(1).strip()
@@ -65,6 +88,18 @@ def reading_view(source: str, here: str, sections: dict[str, tuple[str, str]]) -
         lambda m: f"{{abbr}}`⟨{m.group(1)}⟩ (computed by a code cell of this chapter and shown on the book's page)`",
         source,
     )
+
+    def cite(match: re.Match) -> str:
+        keys = [key.strip() for key in match.group(2).split(",")]
+        if works is None or not all(key in works for key in keys):
+            return match.group(0)
+        if match.group(1) == "t":
+            text = "; ".join(f"{works[key][0]} ({works[key][1]})" for key in keys)
+        else:
+            text = "(" + "; ".join(f"{works[key][0]}, {works[key][1]}" for key in keys) + ")"
+        return f"[{text}](references.md)"
+
+    source = CITE_ROLE.sub(cite, source)
     source = REF_ROLE.sub(ref, source)
     source = SOLUTION_DROPDOWN.sub(r"\1", source)
     source = SOLUTION_END.sub("*End of the solution.*", source)
@@ -85,12 +120,12 @@ class ReadingViewContentsManager(BaseManager):
         model = await super().get(path, content=content, type=type, format=format, **kwargs)
         if model.get("type") == "notebook" and model.get("content"):
             folder = Path(self.root_dir) / Path(path).parent
-            sections = section_titles(folder)
+            sections, works = section_titles(folder), authors_and_years(folder)
             for cell in model["content"]["cells"]:
                 if cell["cell_type"] != "markdown":
                     continue
                 original = _text(cell["source"])
-                shown = reading_view(original, Path(path).name, sections)
+                shown = reading_view(original, Path(path).name, sections, works)
                 if shown != original:
                     cell["source"] = shown
                     cell["metadata"][ORIGINAL] = original
@@ -99,10 +134,13 @@ class ReadingViewContentsManager(BaseManager):
     async def save(self, model, path=""):
         if model.get("type") == "notebook" and model.get("content"):
             folder = Path(self.root_dir) / Path(path).parent
-            sections = section_titles(folder)
+            sections, works = section_titles(folder), authors_and_years(folder)
             for cell in model["content"]["cells"]:
                 original = cell.get("metadata", {}).pop(ORIGINAL, None)
-                if original is not None and _text(cell["source"]) == reading_view(original, Path(path).name, sections):
+                unchanged = original is not None and _text(cell["source"]) == reading_view(
+                    original, Path(path).name, sections, works
+                )
+                if unchanged:
                     cell["source"] = original  # unchanged by the reader: keep the chapter's own source
             if Path(path).suffix == ".md" and await self._same_cells_on_disk(model["content"], path):
                 # Nothing the reader can see changed (autosave after a run, kernel metadata): leave the chapter's

@@ -12,10 +12,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lab"))
 
-from scratchnn_reading_view import ReadingViewContentsManager, reading_view, section_titles  # noqa: E402
+from scratchnn_reading_view import (  # noqa: E402
+    ReadingViewContentsManager,
+    authors_and_years,
+    reading_view,
+    section_titles,
+)
 
 BOOK = ROOT / "book"
-BUILD_ONLY = ["{glue", "```{solution-end}", "```{raw}"]
+BUILD_ONLY = ["{glue", "```{solution-end}", "```{raw}", "{cite:"]
 
 
 def test_reading_view_rewrites_what_only_the_book_build_knows():
@@ -33,6 +38,16 @@ def test_reading_view_rewrites_what_only_the_book_build_knows():
     assert "```{solution-start} ex-1\n```" in shown and ":class: dropdown" not in shown
     assert "*End of the solution.*" in shown and "<style>" not in shown
     assert reading_view("Plain $x$ and {eq}`e1`.", "x.md", sections) == "Plain $x$ and {eq}`e1`."
+
+
+def test_citations_name_authors_and_year_from_the_bibliography():
+    works = authors_and_years(BOOK)
+    assert works["rumelhart1986learning"] == ("Rumelhart et al.", "1986")
+    assert works["kingma2015adam"] == ("Kingma and Ba", "2015")
+    source = "{cite:t}`bishop2006pattern` and {cite:p}`kingma2015adam,nielsen2015neural`"
+    shown = reading_view(source, "x.md", {}, works)
+    assert shown == "[Bishop (2006)](references.md) and [(Kingma and Ba, 2015; Nielsen, 2015)](references.md)"
+    assert reading_view("{cite:p}`unknown2000`", "x.md", {}, works) == "{cite:p}`unknown2000`"
 
 
 def run(coroutine):
