@@ -10,8 +10,12 @@ such as JupyterLab's autosave after a run, leaves the .md file untouched):
   tooltip says where the value comes from; ```` ```{glue:md} name ```` -> a sentence saying the same;
 - ``{cite:t}`key``` / ``{cite:p}`key``` -> "Rumelhart et al. (1986)" / "(Rumelhart et al., 1986)" from the
   chapter folder's references.bib, linked to the references page;
+- ``{numref}`name``` (or ``{ref}``) to a figure that a code cell of the chapter draws (``mystnb: figure: name:``)
+  -> "the figure below" / "the figure above" (JupyterLab does not number figures that code cells draw);
 - ``{ref}`label``` to a section of another chapter -> a link to that chapter's file, with the section's title
-  (JupyterLab opens it as a notebook too); references within the chapter are left to jupyterlab-myst;
+  (JupyterLab opens it as a notebook too); ``{eq}``, ``{numref}`` or ``{ref}`` to an equation, figure or
+  exercise of another chapter -> a link naming it and its chapter; references within the chapter are left to
+  jupyterlab-myst;
 - ```` ```{solution-start} ```` loses ``:class: dropdown``: the solution's code cells are open in a notebook, so
   its prose is open too; ```` ```{solution-end} ```` -> a short closing line (jupyterlab-myst would draw an empty
   box);
@@ -36,10 +40,16 @@ GLUE_ROLE = re.compile(r"\{glue(?::text|:any)?\}`([^`:]+)(?::[^`]*)?`")
 GLUE_BLOCK = re.compile(r"```\{glue(?::md|:any)?\}[ \t]+(\S+)[ \t]*\n(?::[^\n]*\n)*```")
 CITE_ROLE = re.compile(r"\{cite:([pt])\}`([^`]+)`")
 REF_ROLE = re.compile(r"\{ref\}`([^`<]+?)`")
+FIGURE_ROLE = re.compile(r"\{(?:numref|ref)\}`([^`<]+?)`")
 SOLUTION_DROPDOWN = re.compile(r"(```\{solution-start\}[^\n]*\n(?::[^\n]*\n)*?):class: dropdown\n")
 SOLUTION_END = re.compile(r"```\{solution-end\}[ \t]*\n(?::[^\n]*\n)*```")
 RAW_HTML = re.compile(r"```\{raw\}[ \t]+html[ \t]*\n.*?\n```[ \t]*\n?", re.S)
 TARGET = re.compile(r"^\(([\w-]+)\)=[ \t]*\n+#+[ \t]+(.+)$", re.M)
+ANY_ROLE = re.compile(r"\{(eq|numref|ref)\}`([^`<]+?)`")
+TITLE = re.compile(r"^# (.+)$", re.M)
+EQUATION = re.compile(r"\$\$[ \t]*\(([\w-]+)\)")
+DIRECTIVE_LABEL = re.compile(r"^```\{(\w[\w-]*)\}[^\n]*\n(?::[^\n]*\n)*?:label:[ \t]*([\w-]+)", re.M)
+FIGURE_NAME = re.compile(r"^  figure:\n(?:    .*\n|      .*\n)*?    name:[ \t]*([\w-]+)", re.M)
 
 
 def section_titles(folder: Path) -> dict[str, tuple[str, str]]:
@@ -48,6 +58,21 @@ def section_titles(folder: Path) -> dict[str, tuple[str, str]]:
     for page in sorted(folder.glob("*.md")):
         for label, title in TARGET.findall(page.read_text(encoding="utf-8")):
             found[label] = (page.name, title.strip())
+    return found
+
+
+def other_targets(folder: Path) -> dict[str, tuple[str, str, str]]:
+    """Equations, exercises and code-cell figures of the .md files of `folder`: label -> (file, chapter, kind)."""
+    found = {}
+    for page in sorted(folder.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        title = TITLE.search(text)
+        chapter = title.group(1).strip() if title else page.stem
+        labels = [(label, "equation") for label in EQUATION.findall(text)]
+        labels += [(label, "equation" if kind == "math" else kind) for kind, label in DIRECTIVE_LABEL.findall(text)]
+        labels += [(label, "figure") for label in FIGURE_NAME.findall(text)]
+        for label, kind in labels:
+            found[label] = (page.name, chapter, kind)
     return found
 
 
@@ -64,14 +89,46 @@ def authors_and_years(folder: Path) -> dict[str, tuple[str, str]]:
     return found
 
 
-def reading_view(
-    source: str, here: str, sections: dict[str, tuple[str, str]], works: dict[str, tuple[str, str]] | None = None
-) -> str:
-    """The Markdown cell `source` of the file named `here`, as the reader sees it in JupyterLab.
+def figure_cells(cells: list[dict]) -> dict[str, int]:
+    """Figure name -> index of the code cell that draws it (``mystnb: figure: name:`` in the cell's metadata)."""
+    found = {}
+    for index, cell in enumerate(cells):
+        figure = cell.get("metadata", {}).get("mystnb", {}).get("figure", {})
+        if cell["cell_type"] == "code" and isinstance(figure, dict) and figure.get("name"):
+            found[figure["name"]] = index
+    return found
 
-    `sections` comes from :func:`section_titles`, `works` from :func:`authors_and_years` (citations are left to
-    jupyterlab-myst when it is None or misses a key).
+
+def reading_view(
+    source: str,
+    here: str,
+    sections: dict[str, tuple[str, str]],
+    works: dict[str, tuple[str, str]] | None = None,
+    figures: dict[str, int] | None = None,
+    position: int = 0,
+    targets: dict[str, tuple[str, str, str]] | None = None,
+) -> str:
+    """The Markdown cell `source` (cell number `position`) of the file named `here`, as the reader sees it.
+
+    `sections` comes from :func:`section_titles`, `works` from :func:`authors_and_years`, `figures` from
+    :func:`figure_cells`, `targets` from :func:`other_targets`; a role they do not resolve is left to
+    jupyterlab-myst.
     """
+
+    def elsewhere(match: re.Match) -> str:
+        target = (targets or {}).get(match.group(2).strip())
+        if target is None or target[0] == here or match.group(2).strip() in sections:
+            return match.group(0)
+        file, chapter, kind = target
+        return f"[the {kind} `{match.group(2).strip()}` of *{chapter}*]({file})"
+
+    def figure(match: re.Match) -> str:
+        index = (figures or {}).get(match.group(1).strip())
+        if index is None:
+            return match.group(0)
+        before = source[: match.start()].rstrip()
+        start = not before or before[-1] in ".!?" or source[: match.start()].endswith("\n\n")
+        return ("The" if start else "the") + (" figure below" if index > position else " figure above")
 
     def ref(match: re.Match) -> str:
         label = match.group(1).strip()
@@ -99,6 +156,8 @@ def reading_view(
             text = "(" + "; ".join(f"{works[key][0]}, {works[key][1]}" for key in keys) + ")"
         return f"[{text}](references.md)"
 
+    source = FIGURE_ROLE.sub(figure, source)
+    source = ANY_ROLE.sub(elsewhere, source)
     source = CITE_ROLE.sub(cite, source)
     source = REF_ROLE.sub(ref, source)
     source = SOLUTION_DROPDOWN.sub(r"\1", source)
@@ -119,13 +178,14 @@ class ReadingViewContentsManager(BaseManager):
     async def get(self, path, content=True, type=None, format=None, **kwargs):
         model = await super().get(path, content=content, type=type, format=format, **kwargs)
         if model.get("type") == "notebook" and model.get("content"):
-            folder = Path(self.root_dir) / Path(path).parent
-            sections, works = section_titles(folder), authors_and_years(folder)
-            for cell in model["content"]["cells"]:
+            folder = Path(self.root_dir) / Path(path.strip("/")).parent
+            sections, works, targets = section_titles(folder), authors_and_years(folder), other_targets(folder)
+            figures = figure_cells(model["content"]["cells"])
+            for position, cell in enumerate(model["content"]["cells"]):
                 if cell["cell_type"] != "markdown":
                     continue
                 original = _text(cell["source"])
-                shown = reading_view(original, Path(path).name, sections, works)
+                shown = reading_view(original, Path(path).name, sections, works, figures, position, targets)
                 if shown != original:
                     cell["source"] = shown
                     cell["metadata"][ORIGINAL] = original
@@ -133,12 +193,13 @@ class ReadingViewContentsManager(BaseManager):
 
     async def save(self, model, path=""):
         if model.get("type") == "notebook" and model.get("content"):
-            folder = Path(self.root_dir) / Path(path).parent
-            sections, works = section_titles(folder), authors_and_years(folder)
-            for cell in model["content"]["cells"]:
+            folder = Path(self.root_dir) / Path(path.strip("/")).parent
+            sections, works, targets = section_titles(folder), authors_and_years(folder), other_targets(folder)
+            figures = figure_cells(model["content"]["cells"])
+            for position, cell in enumerate(model["content"]["cells"]):
                 original = cell.get("metadata", {}).pop(ORIGINAL, None)
                 unchanged = original is not None and _text(cell["source"]) == reading_view(
-                    original, Path(path).name, sections, works
+                    original, Path(path).name, sections, works, figures, position, targets
                 )
                 if unchanged:
                     cell["source"] = original  # unchanged by the reader: keep the chapter's own source

@@ -82,3 +82,20 @@ def test_an_edit_is_saved_and_the_other_cells_keep_their_myst(manager, tmp_path)
     assert "My own note." in text
     assert "{glue:text}`backprop_seed_err_min:.2f`" in text and "⟨" not in text
     assert "scratchnn_reading_view" not in text
+
+
+def test_figures_drawn_by_code_cells_and_server_paths(manager):
+    """{numref} to a figure of a code cell reads "the figure below/above"; paths may start with "/" (the server's)."""
+    cells = run(manager.get("/book/03_backprop.md", content=True, type="notebook"))["content"]["cells"]
+    text = "\n".join(c["source"] for c in cells if c["cell_type"] == "markdown")
+    assert "The figure below shows the whole backward pass" in text
+    assert "The curves in the figure above have the V shape" in text
+    assert "[Forward propagation](01_forward.md)" in text and "[Rumelhart et al. (1986)](references.md)" in text
+
+
+def test_equations_figures_and_exercises_of_other_chapters_become_links(manager):
+    cells = run(manager.get("book/05_bughunt.md", content=True, type="notebook"))["content"]["cells"]
+    text = "\n".join(c["source"] for c in cells if c["cell_type"] == "markdown")
+    assert "[the equation `softmax-J` of *Softmax and cross-entropy*](02_softmax.md)" in text
+    assert "[the figure `softmax-ascent-fig` of *Softmax and cross-entropy*](02_softmax.md)" in text
+    assert "[the exercise `forward-ex-stable-sigmoid` of *Forward propagation*](01_forward.md)" in text

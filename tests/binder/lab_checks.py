@@ -55,7 +55,8 @@ RENDERED_MARKDOWN = """() => {
   if (!shown.length) return {text: null, myst: false};
   const clone = shown[0].cloneNode(true);
   clone.querySelectorAll('.katex-mathml, annotation, script, style').forEach(n => n.remove());
-  return {text: clone.textContent, myst: shown[0].classList.contains('myst')};
+  const unresolved = [...shown[0].querySelectorAll('[title="Cross Reference Not Found"]')].map(e => e.textContent);
+  return {text: clone.textContent, myst: shown[0].classList.contains('myst'), unresolved};
 });
 }"""
 
@@ -146,7 +147,7 @@ def check_ran_clean(state: dict) -> list[str]:
 
 
 def check_rendered_prose(page, n_markdown: int) -> list[str]:
-    """Every Markdown cell is rendered by jupyterlab-myst and shows no MyST source."""
+    """Every Markdown cell is rendered by jupyterlab-myst, shows no MyST source and no unresolved reference."""
     rendered = page.evaluate(RENDERED_MARKDOWN)
     problems = []
     if len(rendered) != n_markdown:
@@ -157,6 +158,7 @@ def check_rendered_prose(page, n_markdown: int) -> list[str]:
             continue
         if not cell["myst"]:
             problems.append(f"Markdown cell {i} is not rendered by jupyterlab-myst")
+        problems += [f"Markdown cell {i}: reference {label!r} not found" for label in cell["unresolved"]]
         for pattern, what in RAW_MYST:
             match = pattern.search(cell["text"])
             if match:
