@@ -16,7 +16,7 @@ from lab_env import ROOT, LabServer, build_env, repository_copy
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from browser_checks import CHROMIUM_ARGS
+from browser_checks import headless_chromium
 from build_book import is_notebook, toc_files
 from site_paths import CHROMIUM, HTML_DIR
 
@@ -90,16 +90,8 @@ def lab_without_binder_config(tmp_path_factory, timings):
 
 @pytest.fixture(scope="session")
 def chromium():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: run scripts/install_browser.sh (or set CHROMIUM to a Chromium binary)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with headless_chromium(CHROMIUM) as browser:
+        yield browser
 
 
 @pytest.fixture
