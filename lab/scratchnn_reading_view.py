@@ -27,6 +27,7 @@ contents manager, which turns a chapter's .md into a notebook.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -52,16 +53,21 @@ DIRECTIVE_LABEL = re.compile(r"^```\{(\w[\w-]*)\}[^\n]*\n(?::[^\n]*\n)*?:label:[
 FIGURE_NAME = re.compile(r"^  figure:\n(?:    .*\n|      .*\n)*?    name:[ \t]*([\w-]+)", re.M)
 
 
-def section_titles(folder: Path) -> dict[str, tuple[str, str]]:
+def link(page: Path, here: Path) -> str:
+    """The path of `page` relative to the folder `here` of the notebook being read (a Markdown link target)."""
+    return os.path.relpath(page, here).replace(os.sep, "/")
+
+
+def section_titles(folder: Path, here: Path | None = None) -> dict[str, tuple[str, str]]:
     """``(label)=`` targets that sit just above a heading, in the .md files of `folder`: label -> (file, title)."""
     found = {}
     for page in sorted(folder.glob("*.md")):
         for label, title in TARGET.findall(page.read_text(encoding="utf-8")):
-            found[label] = (page.name, title.strip())
+            found[label] = (link(page, here or folder), title.strip())
     return found
 
 
-def other_targets(folder: Path) -> dict[str, tuple[str, str, str]]:
+def other_targets(folder: Path, here: Path | None = None) -> dict[str, tuple[str, str, str]]:
     """Equations, exercises and code-cell figures of the .md files of `folder`: label -> (file, chapter, kind)."""
     found = {}
     for page in sorted(folder.glob("*.md")):
@@ -72,11 +78,11 @@ def other_targets(folder: Path) -> dict[str, tuple[str, str, str]]:
         labels += [(label, "equation" if kind == "math" else kind) for kind, label in DIRECTIVE_LABEL.findall(text)]
         labels += [(label, "figure") for label in FIGURE_NAME.findall(text)]
         for label, kind in labels:
-            found[label] = (page.name, chapter, kind)
+            found[label] = (link(page, here or folder), chapter, kind)
     return found
 
 
-def authors_and_years(folder: Path) -> dict[str, tuple[str, str]]:
+def authors_and_years(folder: Path, here: Path | None = None) -> dict[str, tuple[str, str, str]]:
     """BibTeX key -> ("Rumelhart et al.", "1986") for the entries of `folder`/references.bib (if there is one)."""
     bib = folder / "references.bib"
     if not bib.is_file():
@@ -85,7 +91,7 @@ def authors_and_years(folder: Path) -> dict[str, tuple[str, str]]:
     for key, entry in parse_file(str(bib)).entries.items():
         last = [" ".join(person.last_names) for person in entry.persons.get("author", [])]
         names = last[0] if len(last) == 1 else " and ".join(last) if len(last) == 2 else f"{last[0]} et al."
-        found[key] = (names, entry.fields.get("year", "n.d."))
+        found[key] = (names, entry.fields.get("year", "n.d."), link(folder / "references.md", here or folder))
     return found
 
 
@@ -154,7 +160,7 @@ def reading_view(
             text = "; ".join(f"{works[key][0]} ({works[key][1]})" for key in keys)
         else:
             text = "(" + "; ".join(f"{works[key][0]}, {works[key][1]}" for key in keys) + ")"
-        return f"[{text}](references.md)"
+        return f"[{text}]({works[keys[0]][2]})"
 
     source = FIGURE_ROLE.sub(figure, source)
     source = ANY_ROLE.sub(elsewhere, source)
@@ -175,11 +181,18 @@ BaseManager = build_async_jupytext_contents_manager_class(AsyncLargeFileManager)
 class ReadingViewContentsManager(BaseManager):
     """Jupytext's contents manager, with the reading view applied on open and undone on save."""
 
+    def _book(self, path: str):
+        """Sections, works and targets for the notebook at `path`: its own folder's chapters, or for a notebook
+        outside the chapters (a downloaded .ipynb) the repository's book/ folder, linked relative to it."""
+        here = Path(self.root_dir) / Path(path.strip("/")).parent
+        folder = here if any(here.glob("*.md")) or not (Path(self.root_dir) / "book").is_dir() else None
+        folder = folder or Path(self.root_dir) / "book"
+        return section_titles(folder, here), authors_and_years(folder, here), other_targets(folder, here)
+
     async def get(self, path, content=True, type=None, format=None, **kwargs):
         model = await super().get(path, content=content, type=type, format=format, **kwargs)
         if model.get("type") == "notebook" and model.get("content"):
-            folder = Path(self.root_dir) / Path(path.strip("/")).parent
-            sections, works, targets = section_titles(folder), authors_and_years(folder), other_targets(folder)
+            sections, works, targets = self._book(path)
             figures = figure_cells(model["content"]["cells"])
             for position, cell in enumerate(model["content"]["cells"]):
                 if cell["cell_type"] != "markdown":
@@ -193,8 +206,7 @@ class ReadingViewContentsManager(BaseManager):
 
     async def save(self, model, path=""):
         if model.get("type") == "notebook" and model.get("content"):
-            folder = Path(self.root_dir) / Path(path.strip("/")).parent
-            sections, works, targets = section_titles(folder), authors_and_years(folder), other_targets(folder)
+            sections, works, targets = self._book(path)
             figures = figure_cells(model["content"]["cells"])
             for position, cell in enumerate(model["content"]["cells"]):
                 original = cell.get("metadata", {}).pop(ORIGINAL, None)

@@ -7,6 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import jupytext
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,8 +43,8 @@ def test_reading_view_rewrites_what_only_the_book_build_knows():
 
 def test_citations_name_authors_and_year_from_the_bibliography():
     works = authors_and_years(BOOK)
-    assert works["rumelhart1986learning"] == ("Rumelhart et al.", "1986")
-    assert works["kingma2015adam"] == ("Kingma and Ba", "2015")
+    assert works["rumelhart1986learning"] == ("Rumelhart et al.", "1986", "references.md")
+    assert works["kingma2015adam"] == ("Kingma and Ba", "2015", "references.md")
     source = "{cite:t}`bishop2006pattern` and {cite:p}`kingma2015adam,nielsen2015neural`"
     shown = reading_view(source, "x.md", {}, works)
     assert shown == "[Bishop (2006)](references.md) and [(Kingma and Ba, 2015; Nielsen, 2015)](references.md)"
@@ -99,3 +100,12 @@ def test_equations_figures_and_exercises_of_other_chapters_become_links(manager)
     assert "[the equation `softmax-J` of *Softmax and cross-entropy*](02_softmax.md)" in text
     assert "[the figure `softmax-ascent-fig` of *Softmax and cross-entropy*](02_softmax.md)" in text
     assert "[the exercise `forward-ex-stable-sigmoid` of *Forward propagation*](01_forward.md)" in text
+
+
+def test_a_downloaded_notebook_outside_book_links_to_the_chapters(manager, tmp_path):
+    """A notebook outside book/ (a downloaded .ipynb) gets links into book/, relative to where it is."""
+    (tmp_path / "downloads").mkdir()
+    jupytext.write(jupytext.read(BOOK / "02_softmax.md"), tmp_path / "downloads" / "02.ipynb")
+    cells = run(manager.get("downloads/02.ipynb", content=True, type="notebook"))["content"]["cells"]
+    text = "\n".join(c["source"] for c in cells if c["cell_type"] == "markdown")
+    assert "](../book/01_forward.md)" in text and "](../book/references.md)" in text
