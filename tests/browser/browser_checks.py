@@ -10,6 +10,7 @@ sent). The checks then read that record and the live page.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
@@ -40,6 +41,25 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+@contextlib.contextmanager
+def headless_chromium(executable: Path):
+    """Debian's Chromium (`executable`, never a Playwright download), headless, driven by Playwright."""
+    if not executable.exists():
+        raise FileNotFoundError(
+            f"{executable} not found: run scripts/install_browser.sh (or set CHROMIUM to a Chromium binary)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 390, "height": 844}
 TIMEOUT_MS = 30_000

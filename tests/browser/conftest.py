@@ -9,23 +9,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_checks import CHROMIUM_ARGS, LocalSite
+from browser_checks import LocalSite, headless_chromium
 from site_paths import CHROMIUM, HTML_DIR, SHOT_DIR
 
 
 @pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for the whole session (Debian's, never a Playwright download)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} not found: run scripts/install_browser.sh (or set CHROMIUM to a Chromium binary)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with headless_chromium(CHROMIUM) as browser:
+        yield browser
 
 
 @pytest.fixture(scope="session")
