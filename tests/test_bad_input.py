@@ -23,6 +23,10 @@ def net():
         (lambda n: n.forward(np.where(X > 3, np.nan, X)), ValueError, r"X must contain only finite .*nan at index"),
         (lambda n: n.forward(np.full((2, 2), np.inf)), ValueError, r"X must contain only finite .*inf"),
         (lambda n: n.forward("data"), TypeError, r"X must be a 2-D array of numbers; got 'data'"),
+        (lambda n: n.forward(X + 1j), TypeError, r"X must hold real numbers; got complex values .*complex128"),
+        (lambda n: n.fit(X * (1 + 0j), y), TypeError, r"X must hold real numbers; got complex"),
+        (lambda n: n.fit(X, y, seed="a"), TypeError, r"seed must be an integer >= 0 .*got 'a' \(type str\)"),
+        (lambda n: n.fit(X, y, seed=-1), ValueError, r"seed must be an integer >= 0; got -1"),
         (lambda n: n.fit(X, y[:-1]), ValueError, r"y has 29 rows .*X has N=30"),
         (lambda n: n.fit(X, y + 1), ValueError, r"y labels must be integers in \[0, 3\).*got 3 at index"),
         (lambda n: n.fit(X, y - 1), ValueError, r"got -1 at index 0"),
@@ -82,6 +86,10 @@ def test_b1_for_b2_is_impossible():
         (lambda p: p.update(b1=p["b1"][None]), r"params\['b1'\] has shape \(1, 4\) .*expected shape \(4,\)"),
         (lambda p: p.pop("b2"), r"params must have keys W1, b1, ..., WL, bL"),
         (lambda p: p.update(W1=[[1.0]]), r"params\['W1'\] must be a 2-D array; got a list"),
+        (
+            lambda p: p.update(W1=np.ones((3, 4))),
+            r"X has 2 features \(shape \(30, 2\)\) but params\['W1'\] has shape \(3, 4\), so the network expects D=3",
+        ),
     ],
 )
 def test_params_of_the_wrong_shape(change, pattern):
@@ -114,3 +122,36 @@ def test_numerical_gradient_wants_a_float_array():
 def test_helpers_reject_bad_input(call, pattern):
     with pytest.raises(ValueError, match=pattern):
         call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: snn.MLP([2, 3, 3], seed="a"),
+        lambda: snn.init_params([2, 3, 3], seed=1.5),
+        lambda: snn.datasets.gaussian_clouds(seed="a"),
+        lambda: snn.datasets.spirals(seed=[1, "x"]),
+        lambda: snn.datasets.train_test_split(X, y, seed="a"),
+    ],
+)
+def test_a_bad_seed_is_named(call):
+    with pytest.raises(TypeError, match=r"^seed must be an integer >= 0 or a numpy.random.Generator; got "):
+        call()
+
+
+def test_good_seeds_still_work():
+    rng = np.random.default_rng(3)
+    assert snn.MLP([2, 3, 3], seed=np.int64(3)).params["W1"].shape == (2, 3)
+    assert snn.datasets.gaussian_clouds(5, seed=rng)[0].shape == (15, 2)
+
+
+def test_complex_input_is_refused_without_a_warning():
+    """numpy would cast complex X with a ComplexWarning and drop the imaginary parts; the package refuses it."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match=r"X must hold real numbers"):
+            snn.forward(snn.MLP([2, 3, 3]).params, X.astype(complex))
+        with pytest.raises(TypeError, match=r"X must hold real numbers"):
+            snn.datasets.train_test_split(X.astype(complex), y)

@@ -1,7 +1,7 @@
 """scratchnn: the small NumPy neural network built in "Basic Neural Networks from scratch".
 
-Import what the chapters use from here; ``scratchnn.plotting`` (matplotlib) and ``scratchnn.widgets``
-(ipywidgets) load on first use.
+Import what the chapters use from here; ``scratchnn.plotting`` (matplotlib), ``scratchnn.widgets``
+(ipywidgets) and ``scratchnn.exercises`` (the checkers of the write-it-yourself exercises) load on first use.
 """
 
 from . import datasets
@@ -54,7 +54,7 @@ __all__ = [
 
 
 def __getattr__(name):
-    if name in ("plotting", "widgets"):
+    if name in ("exercises", "plotting", "widgets"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)

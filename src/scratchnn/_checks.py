@@ -18,10 +18,18 @@ def _describe(value) -> str:
     return f"{value!r} (type {type(value).__name__})"
 
 
-def as_float_matrix(X, name: str = "X", *, n_features: int | None = None) -> np.ndarray:
-    """Return `X` as a finite, non-empty float64 array of shape (N, D), or raise with a clear message."""
+def as_float_matrix(X, name: str = "X", *, n_features: int | None = None, expected_by: str | None = None) -> np.ndarray:
+    """Return `X` as a finite, non-empty float64 array of shape (N, D), or raise with a clear message.
+
+    `expected_by` says where `n_features` comes from (e.g. "params['W1'] has shape (3, 4)") for the message.
+    """
     if isinstance(X, (str, bytes)) or X is None:
         raise TypeError(f"{name} must be a 2-D array of numbers; got {_describe(X)}")
+    if np.iscomplexobj(X):
+        raise TypeError(
+            f"{name} must hold real numbers; got complex values ({_describe(np.asarray(X))}). "
+            f"Pass {name}.real if the imaginary parts are meant to be dropped."
+        )
     try:
         arr = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -33,9 +41,9 @@ def as_float_matrix(X, name: str = "X", *, n_features: int | None = None) -> np.
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
     if n_features is not None and arr.shape[1] != n_features:
+        source = f"{expected_by}, so the network expects" if expected_by else "the network expects"
         raise ValueError(
-            f"{name} has {arr.shape[1]} features (shape {arr.shape}) but the network expects "
-            f"D={n_features} features per row"
+            f"{name} has {arr.shape[1]} features (shape {arr.shape}) but {source} D={n_features} features per row"
         )
     if not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
@@ -138,3 +146,15 @@ def choice(value, name: str, valid: Sequence[str]) -> str:
         options = ", ".join(repr(v) for v in valid)
         raise ValueError(f"unknown {name} {value!r}; expected one of {options}")
     return value
+
+
+def rng_from(seed, name: str = "seed") -> np.random.Generator:
+    """Return ``np.random.default_rng(seed)`` for an int >= 0, None or a NumPy generator; else raise naming `name`."""
+    valid = (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)
+    if seed is None or isinstance(seed, valid):
+        return np.random.default_rng(seed)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer >= 0 or a numpy.random.Generator; got {_describe(seed)}")
+    if seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0; got {seed}")
+    return np.random.default_rng(int(seed))

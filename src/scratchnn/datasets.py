@@ -12,7 +12,7 @@ from importlib import resources
 
 import numpy as np
 
-from ._checks import as_float_matrix, as_labels, positive_int
+from ._checks import as_float_matrix, as_labels, positive_int, rng_from
 
 __all__ = ["digits", "gaussian_clouds", "spirals", "train_test_split", "xor"]
 
@@ -37,7 +37,7 @@ def gaussian_clouds(n_per_class=500, *, noise=1.0, seed=0):
     """
     n = positive_int(n_per_class, "n_per_class")
     noise = _noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed, "seed")
     X = np.concatenate([noise * rng.standard_normal((n, 2)) + centre for centre in CLOUD_CENTRES])
     y = np.repeat(np.arange(len(CLOUD_CENTRES)), n)
     return X, y
@@ -57,7 +57,7 @@ def spirals(n_per_class=100, n_classes=3, *, noise=0.2, seed=0):
     n = positive_int(n_per_class, "n_per_class")
     k = positive_int(n_classes, "n_classes")
     noise = _noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed, "seed")
     radius = np.tile(np.linspace(0.0, 1.0, n), k)
     y = np.repeat(np.arange(k), n)
     angle = 2 * np.pi * y / k + 4.0 * radius + noise * rng.standard_normal(n * k)
@@ -75,7 +75,7 @@ def xor(n=400, *, noise=0.2, seed=0):
     """
     n = positive_int(n, "n")
     noise = _noise(noise)
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed, "seed")
     corners = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
     which = np.arange(n) % 4
     X = corners[which] + noise * rng.standard_normal((n, 2))
@@ -120,6 +120,6 @@ def train_test_split(X, y, *, test_fraction=0.25, seed=0):
     if N < 2:
         raise ValueError(f"X needs at least 2 rows to split into a training and a test part; got shape {X.shape}")
     n_test = min(max(round(test_fraction * N), 1), N - 1)
-    order = np.random.default_rng(seed).permutation(N)
+    order = rng_from(seed, "seed").permutation(N)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_float_matrix, as_targets, choice, positive_float, positive_int
+from ._checks import as_float_matrix, as_targets, choice, positive_float, positive_int, rng_from
 from ._kernel import Kernel
 from .activations import log_softmax, relu, sigmoid, softmax
 from .optim import OPTIMIZERS
@@ -97,6 +97,11 @@ def check_params(params) -> list[int]:
     return sizes
 
 
+def _first_layer(params: dict) -> str:
+    """Where the network's input width comes from, for error messages."""
+    return f"params['W1'] has shape {params['W1'].shape}"
+
+
 def _shape_of(value) -> str:
     return str(value.shape) if isinstance(value, np.ndarray) else f"a {type(value).__name__}"
 
@@ -122,7 +127,7 @@ def init_params(layer_sizes, activation: str = "sigmoid", *, seed=0, init="auto"
     """
     sizes = _check_layer_sizes(layer_sizes)
     choice(activation, "activation", ACTIVATIONS)
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed, "seed")
     params = {}
     for l, (n_in, n_out) in enumerate(itertools.pairwise(sizes), start=1):
         params[f"W{l}"] = rng.normal(0.0, _init_std(init, activation, n_in), size=(n_in, n_out))
@@ -169,7 +174,7 @@ def forward(params: dict, X, activation: str = "sigmoid"):
         ``"probs"``; ``"activation"``. Everything :func:`backward` needs; nothing is stored elsewhere.
     """
     sizes = check_params(params)
-    X = as_float_matrix(X, "X", n_features=sizes[0])
+    X = as_float_matrix(X, "X", n_features=sizes[0], expected_by=_first_layer(params))
     choice(activation, "activation", ACTIVATIONS)
     return _forward(params, X, activation)
 
@@ -370,7 +375,7 @@ class MLP:
         """
         params = self.params
         sizes = check_params(params)
-        X = as_float_matrix(X, "X", n_features=sizes[0])
+        X = as_float_matrix(X, "X", n_features=sizes[0], expected_by=_first_layer(params))
         T = as_targets(y, sizes[-1], "y", n_samples=X.shape[0])
         epochs = positive_int(epochs, "epochs")
         lr = positive_float(lr, "lr")
@@ -381,11 +386,11 @@ class MLP:
             raise TypeError(f"callback must be callable as callback(epoch, history); got {callback!r}")
         if validation is not None:
             X_val, y_val = _unpack_validation(validation)
-            X_val = as_float_matrix(X_val, "validation X", n_features=sizes[0])
+            X_val = as_float_matrix(X_val, "validation X", n_features=sizes[0], expected_by=_first_layer(params))
             T_val = as_targets(y_val, sizes[-1], "validation y", n_samples=X_val.shape[0])
             validation = X_val, T_val, np.argmax(T_val, axis=1)
 
-        rng = np.random.default_rng(seed)
+        rng = rng_from(seed, "seed")
         labels = np.argmax(T, axis=1)
         # The fast kernel trains a flat private copy of the parameters (same maths as `forward`/`backward`, see
         # `_kernel.py`); `params` is written back whenever someone may look at it, and at the end.
