@@ -30,6 +30,7 @@ checker                     your function                               chapter
 from ._report import CODES, HINTS, CheckResult
 from .gradients import check_backward, check_deep_backward
 from .layers import check_cross_entropy, check_forward, check_sigmoid, check_softmax
+from .seed import check_seed_fix
 from .training import check_adam, check_momentum, check_train_step
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "check_deep_backward",
     "check_forward",
     "check_momentum",
+    "check_seed_fix",
     "check_sigmoid",
     "check_softmax",
     "check_train_step",

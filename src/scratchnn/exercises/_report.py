@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import sysconfig
+import textwrap
 import traceback
 import warnings
 from collections.abc import Callable
@@ -56,6 +57,16 @@ HINTS: dict[str, str] = {
 
 CODES = tuple(HINTS)
 
+WIDTH = 100  # printed reports and hints are wrapped to this many characters
+
+
+def wrap(text: str) -> str:
+    """`text` wrapped to WIDTH characters, continuation lines indented, words (and code) never split."""
+    return textwrap.fill(text, WIDTH, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False)
+
+
+NONE_MESSAGE = "Your function returned None: is its `return` line missing?"
+
 TOLERANCE = 1e-7  # relative error below which an output counts as equal to the reference (float64 rounding)
 
 
@@ -71,6 +82,10 @@ class Row:
     verdict: str  # "ok", "wrong" or "not run"
 
     @property
+    def part_cells(self) -> tuple[str, ...]:
+        return (self.output, _format_error(self.error_reference), self.verdict)
+
+    @property
     def cells(self) -> tuple[str, ...]:
         shape_ok = "-" if self.shape is None else ("yes" if self.shape == self.expected_shape else f"no, {self.shape}")
         return (
@@ -84,6 +99,7 @@ class Row:
 
 
 HEADER = ("output", "expected shape", "shape ok?", "rel. error vs reference", "vs finite differences", "verdict")
+PART_HEADER = ("part", "worst rel. error vs reference", "verdict")
 
 
 def _format_error(error: float | None) -> str:
@@ -140,36 +156,47 @@ class CheckResult:
             print(f"No more hints: all {len(hints)} were shown. Print the result to see them all.")
             return
         self._shown += 1
-        print(f"Hint {self._shown} of {len(hints)}: {hints[self._shown - 1]}")
+        print(wrap(f"Hint {self._shown} of {len(hints)}: {hints[self._shown - 1]}"))
 
     def _verdict_line(self) -> str:
         if self.passed:
             return f"{self.name}: passed."
+        if not self.show_hints:
+            wrong = sum(row.verdict != "ok" for row in self.rows)
+            return f"{self.name}: not yet: {wrong} of {len(self.rows)} parts fail."
         return f"{self.name}: not yet. Diagnoses: {', '.join(self.diagnoses) or 'none'}."
 
     def _footer(self) -> list[str]:
         if self.show_hints:
-            return [f"- {code}: {HINTS[code]}" for code in self.diagnoses]
+            return [wrap(f"- {code}: {HINTS[code]}") for code in self.diagnoses]
         n = len(self._hint_list())
         if not n:
             return []
         return [f"{n} hint{'s' if n != 1 else ''} available: call .hint() on this result for one at a time."]
 
+    def _table(self) -> list[tuple[str, ...]]:
+        if self.show_hints:
+            return [HEADER, *(row.cells for row in self.rows)]
+        return [PART_HEADER, *(row.part_cells for row in self.rows)]
+
     def __str__(self) -> str:
-        table = [HEADER, *(row.cells for row in self.rows)]
-        widths = [max(len(line[i]) for line in table) for i in range(len(HEADER))]
+        table = self._table()
+        widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in table]
         lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join([self._verdict_line(), *lines, *self.messages, *self._footer()])
+        messages = [wrap(m) for m in self.messages]
+        return "\n".join([self._verdict_line(), *lines, *messages, *self._footer()])
 
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        head = "".join(f"<th>{esc(c)}</th>" for c in HEADER)
-        body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row.cells) + "</tr>" for row in self.rows)
+        header, *lines = self._table()
+        head = "".join(f"<th>{esc(c)}</th>" for c in header)
+        body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in line) + "</tr>" for line in lines)
         colour = "#009E73" if self.passed else "#D55E00"
-        notes = "".join(f"<li>{esc(m)}</li>" for m in [*self.messages, *self._footer()])
+        footer = [f"{c}: {HINTS[c]}" for c in self.diagnoses] if self.show_hints else self._footer()
+        notes = "".join(f"<li>{esc(m)}</li>" for m in [*self.messages, *footer])
         return (
             f'<div class="scratchnn-check"><p style="color:{colour};font-weight:bold">{esc(self._verdict_line())}'
             f"</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -226,9 +253,15 @@ def learner_line(exc: BaseException) -> str:
     own = [f for f in frames if not _is_library(f.filename)] or frames
     if not own:
         return ""
-    frame = own[-1]
-    code = f": {frame.line.strip()}" if frame.line else ""
-    return f"in `{frame.name}`, line {frame.lineno}{code}"
+
+    def where(frame) -> str:
+        code = f": {frame.line.strip()}" if frame.line else ""
+        return f"`{frame.name}`, line {frame.lineno}{code}"
+
+    text = f"in {where(own[-1])}"
+    if len(own) > 1:
+        text += f"; called from {where(own[-2])}"
+    return text
 
 
 def call(fn: Callable, *args, **kwargs) -> Call:
@@ -381,6 +414,8 @@ def unpack(value, n: int, names: str) -> tuple | None:
 
 
 def unpack_message(value, n: int, names: str) -> str:
+    if value is None:
+        return NONE_MESSAGE
     kind = type(value).__name__
     if isinstance(value, (tuple, list)):
         kind += f" of length {len(value)}"

@@ -11,6 +11,7 @@ import numpy as np
 from ..gradcheck import numerical_gradient
 from ..network import _backward, _forward, cross_entropy
 from ._report import (
+    NONE_MESSAGE,
     as_array,
     call,
     check_callable,
@@ -169,7 +170,11 @@ def check_deep_backward(fn):
             per_case.append([not_run(f"{n} [{label}]", grads[k].shape) for n, k in zip(names, keys, strict=True)])
             if result.ok:
                 codes.append("wrong-shape")
-                messages.append(f"Your function must return two lists of {L} arrays each (dWs, dbs).")
+                messages.append(
+                    NONE_MESSAGE
+                    if result.value is None
+                    else f"Your function must return two lists of {L} arrays each (dWs, dbs)."
+                )
             else:
                 codes += error_codes(result)
                 messages.append(f"On the case {label}: {result.message}")

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..activations import sigmoid, softmax
 from ._report import (
+    NONE_MESSAGE,
     as_array,
     call,
     check_callable,
@@ -31,7 +32,7 @@ __all__ = ["check_adam", "check_momentum", "check_train_step", "reference_step"]
 KEYS = ("W1", "b1", "W2", "b2")
 
 
-def reference_step(params, X, T, lr, *, factor=1.0, stale=False, output_bias="b2"):
+def reference_step(params, X, T, lr, *, factor=1.0, stale=False, output_bias="b2", through_W2=True):
     r"""One step of gradient descent on the mean cross-entropy, and the classic ways of getting it wrong.
 
     Parameters
@@ -46,6 +47,8 @@ def reference_step(params, X, T, lr, *, factor=1.0, stale=False, output_bias="b2
         Compute the gradient of W1 and b1 with the already-updated W2 (the seed's order).
     output_bias : {"b2", "b1"}
         The bias added to the logits ("b1" is the seed's ``forward(X, W1, b1, W2, b1)``; needs M == K).
+    through_W2 : bool
+        False: the hidden layer's error without the product with W2 (the seed's derivation; needs M == K).
 
     Returns
     -------
@@ -57,7 +60,7 @@ def reference_step(params, X, T, lr, *, factor=1.0, stale=False, output_bias="b2
     delta = factor * (Y - T) / len(X)
     new = {"W2": W2 - lr * Z.T @ delta, "b2": b2 - lr * delta.sum(axis=0)}
     V = new["W2"] if stale else W2
-    delta_hidden = (delta @ V.T) * Z * (1 - Z)
+    delta_hidden = (delta @ V.T if through_W2 else delta) * Z * (1 - Z)
     new["W1"] = W1 - lr * X.T @ delta_hidden
     new["b1"] = b1 - lr * delta_hidden.sum(axis=0)
     return {k: new[k] for k in KEYS}
@@ -87,7 +90,8 @@ def check_train_step(fn):
     CheckResult
         Diagnoses: ``not-implemented``, ``exception``, ``wrong-shape`` (not a dict of the four arrays),
         ``stale-weights`` (W1's gradient from the updated W2), ``wrong-bias`` (b1 added to the logits, M == K),
-        ``summed-not-mean``, ``sign-flipped`` (ascent), ``other``. Any combination of them, as in the seed's
+        ``missing-sum-over-k`` (the hidden error without W2, M == K), ``summed-not-mean``, ``sign-flipped``
+        (ascent), ``other``. Any combination of them, as in the seed's
         loop, is recognised.
     """
     check_callable(fn)
@@ -103,7 +107,11 @@ def check_train_step(fn):
             if result.ok:
                 codes.append("wrong-shape")
                 kind = f"a dict with keys {sorted(value)}" if isinstance(value, dict) else type(value).__name__
-                messages.append(f"Your function must return a dict with keys W1, b1, W2, b2; it returned {kind}.")
+                messages.append(
+                    NONE_MESSAGE
+                    if value is None
+                    else f"Your function must return a dict with keys W1, b1, W2, b2; it returned {kind}."
+                )
             else:
                 codes += error_codes(result)
                 messages.append(f"On the case {label}: {result.message}")
@@ -124,10 +132,16 @@ def _explain_step(params, X, T, lr, got, expected, square):
     factors = {1.0: [], -1.0: ["sign-flipped"], float(N): ["summed-not-mean"], -float(N): ["summed-not-mean",
                "sign-flipped"]}  # fmt: skip
     biases = ("b2", "b1") if square else ("b2",)
-    for (factor, fcodes), stale, bias in itertools.product(factors.items(), (False, True), biases):
-        candidate = reference_step(params, X, T, lr, factor=factor, stale=stale, output_bias=bias)
+    hidden = (True, False) if square else (True,)
+    for (factor, fcodes), stale, bias, through in itertools.product(factors.items(), (False, True), biases, hidden):
+        candidate = reference_step(params, X, T, lr, factor=factor, stale=stale, output_bias=bias, through_W2=through)
         if all(same(got[k], candidate[k]) for k in KEYS):
-            return [*fcodes, *(["stale-weights"] if stale else []), *(["wrong-bias"] if bias == "b1" else [])]
+            return [
+                *fcodes,
+                *(["stale-weights"] if stale else []),
+                *(["wrong-bias"] if bias == "b1" else []),
+                *([] if through else ["missing-sum-over-k"]),
+            ]
     codes = []
     for k in KEYS:
         if got[k] is not None and got[k].shape != expected[k].shape:

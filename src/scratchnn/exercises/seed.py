@@ -1,0 +1,183 @@
+"""The bug hunt's checker: is the course's starting program fixed? (chapter `bughunt`)
+
+:func:`check_seed_fix` runs the other checkers on the program's pieces, trains the three clouds with the
+program's own ``train``, and hides what it found behind a ladder of hints, revealed one at a time with
+``result.hint()``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import numpy as np
+
+from ..datasets import gaussian_clouds
+from ..network import _forward, check_params
+from ._report import HINTS, CheckResult, Row, as_array, call, check_callable, error_codes
+from .layers import check_cross_entropy, check_forward
+from .training import check_train_step
+
+__all__ = ["EPOCHS", "TARGET", "check_seed_fix"]
+
+EPOCHS = 2000  # the fixed program must train the clouds within this many epochs ...
+TARGET = 0.96  # ... to at least this training accuracy
+
+# The hunt's problems in a fixed order: the codes that reveal each, a nudge, then a pointer.
+PROBLEMS = [
+    (
+        {"wrong-bias"},
+        "Run train(X, labels, M=4): a network with 4 hidden units. What happens, and which line is it?",
+        "Look at every call of forward: does each argument land in the parameter of the same name? The logits "
+        "need the output bias b2.",
+    ),
+    (
+        {"stale-weights"},
+        "Every line of step is a formula from chapters 3 and 4. In which order do they run, and which W2 does "
+        "grad_W1 receive: the one the forward pass used?",
+        HINTS["stale-weights"],
+    ),
+    (
+        {"summed-not-mean", "not-converged"},
+        "How large is each step? Print lr next to the size of the gradients, and compare with the learning "
+        "rates that trained the clouds in chapter 4.",
+        "The gradients add up over all N = 1500 samples, so the rate that suits them is tiny. Use the mean over "
+        "the samples (chapter 2's J) and then a rate like chapter 4's, about 0.1 to 3.",
+    ),
+    (
+        {"sign-flipped"},
+        "Watch the cost the program prints: is it a number to make small? Which way does it move?",
+        "It is the log-likelihood (at most 0, rising as the network improves). Compute the mean cross-entropy "
+        "J = -(1/N) sum t log y instead, and step down its gradient.",
+    ),
+    (
+        {"overflow", "log-of-zero"},
+        "Call forward with an output bias like [1000, 0, 0], and cost with a probability that is exactly 0 for "
+        "a class the target does not pick. What comes out?",
+        HINTS["overflow"] + " " + HINTS["log-of-zero"],
+    ),
+    (
+        {"no-seed"},
+        "Run train twice with the same arguments. Do you get the same network?",
+        HINTS["no-seed"],
+    ),
+    (
+        {"missing-sum-over-k"},
+        "Compare the hidden layer's gradient with the one derived in chapter 3.",
+        HINTS["missing-sum-over-k"],
+    ),
+]
+
+
+def _quiet(fn):
+    """`fn` with its printed output swallowed (the program's train prints its progress)."""
+
+    def run(*args, **kwargs):
+        with contextlib.redirect_stdout(io.StringIO()):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def _train_rows(train, X, labels):
+    """Rows, codes and messages of training the clouds with the learner's ``train``, twice."""
+    result = call(_quiet(train), X.copy(), labels.copy(), epochs=EPOCHS)
+    names = ("train: the cost falls", f"train: accuracy >= {TARGET:.0%} within {EPOCHS} epochs",
+             "train: the same network twice")  # fmt: skip
+    if not result.ok:
+        return [Row(n, None, None, None, None, "not run") for n in names], error_codes(result), [result.message]
+    value = result.value
+    try:
+        params, costs = value
+        check_params(params)
+        costs = as_array(costs)
+        if costs is None or costs.ndim != 1 or costs.size < 2:
+            raise ValueError("costs")
+    except (TypeError, ValueError, KeyError):
+        message = "train must return (params, costs): the dict W1, b1, W2, b2 and the list of costs it recorded."
+        return [Row(n, None, None, None, None, "not run") for n in names], ["wrong-shape"], [message]
+    rows, codes, messages = [], [], []
+    falls = bool(
+        np.isfinite(costs).all() and costs[-1] < costs[0] and np.all(np.diff(costs) <= 1e-12 * np.abs(costs[:-1]))
+    )
+    rows.append(Row(names[0], None, None, None, None, "ok" if falls else "wrong"))
+    if not np.isfinite(costs).all():
+        codes.append("overflow")
+    elif not falls and np.all(np.diff(costs) >= 0):
+        codes.append("sign-flipped")
+    probs = _forward({k: np.asarray(v, dtype=np.float64) for k, v in params.items()}, X, "sigmoid")[0]
+    accuracy = float(np.mean(np.argmax(probs, axis=1) == labels))
+    rows.append(
+        Row(f"{names[1]} (got {accuracy:.1%})", None, None, None, None, "ok" if accuracy >= TARGET else "wrong")
+    )
+    if accuracy < TARGET and np.isfinite(costs).all():
+        codes.append("not-converged")
+    again = call(_quiet(train), X.copy(), labels.copy(), epochs=EPOCHS)
+    twice = again.ok and isinstance(again.value, tuple) and isinstance(again.value[0], dict)
+    identical = twice and all(np.array_equal(params[k], again.value[0].get(k)) for k in params)
+    rows.append(Row(names[2], None, None, None, None, "ok" if identical else "wrong"))
+    if not identical:
+        codes.append("no-seed")
+    return rows, codes, messages
+
+
+def _summary_row(name: str, result: CheckResult) -> Row:
+    errors = [r.error_reference for r in result.rows if r.error_reference is not None]
+    worst = None if not errors else (float("nan") if not np.isfinite(errors).all() else max(errors))
+    return Row(name, None, None, worst, None, "ok" if result.passed else "wrong")
+
+
+def check_seed_fix(forward, cost, step, train) -> CheckResult:
+    """Check the bug hunt's program after your fixes (chapter `bughunt`).
+
+    Parameters
+    ----------
+    forward : callable
+        ``forward(X, W1, b1, W2, b2) -> (Z, Y)``, checked by :func:`check_forward`.
+    cost : callable
+        ``cost(Y, T) -> J``, the mean cross-entropy, checked by :func:`check_cross_entropy`.
+    step : callable
+        ``step(params, X, T, lr) -> params``, one step of gradient descent, checked by :func:`check_train_step`:
+        its update divided by ``lr`` must be the package's gradient.
+    train : callable
+        ``train(X, labels, epochs=...) -> (params, costs)``. Called twice with the three clouds
+        (``gaussian_clouds(500, seed=0)``) and ``epochs=2000``: the recorded costs must fall, the returned
+        network must classify at least 96 % of the points, and both calls must give the same network.
+        Whatever it prints is not shown.
+
+    Returns
+    -------
+    CheckResult
+        A row per part. The report does not say what is wrong: ``result.hint()`` prints one hint at a time, in
+        a fixed order of problems, two hints per problem found (a nudge, then a pointer), then hints for
+        anything else. The hints' state lives in the result, so a new check starts again at the first hint.
+        ``result.diagnoses`` lists the codes (those of the three checkers, plus ``sign-flipped`` when the
+        recorded cost rises, ``overflow`` when it is not finite, ``not-converged`` and ``no-seed``).
+    """
+    for name, fn in (("forward", forward), ("cost", cost), ("step", step), ("train", train)):
+        check_callable(fn, name)
+    parts = [
+        ("forward (check_forward)", check_forward(forward)),
+        ("cost (check_cross_entropy)", check_cross_entropy(cost)),
+        ("step (check_train_step)", check_train_step(step)),
+    ]
+    rows = [_summary_row(name, result) for name, result in parts]
+    codes = [code for _, result in parts for code in result.diagnoses]
+    messages = [message for _, result in parts for message in result.messages]
+    X, labels = gaussian_clouds(500, seed=0)
+    train_rows, train_codes, train_messages = _train_rows(train, X, labels)
+    rows += train_rows
+    codes += train_codes
+    messages += train_messages
+    found = set(codes)
+    if not found and any(row.verdict != "ok" for row in rows):
+        found.add("other")
+    order = [c for c in HINTS if c in found]
+    hints = []
+    for number, (problem_codes, nudge, pointer) in enumerate(PROBLEMS, start=1):
+        if found & problem_codes:
+            hints += [f"(problem {number}) {nudge}", f"(problem {number}) {pointer}"]
+    explained = set().union(*(p[0] for p in PROBLEMS))
+    hints += [HINTS[c] for c in order if c not in explained]
+    hints += [m for m in dict.fromkeys(messages) if m.startswith(("Your function", "On the case", "train must"))]
+    return CheckResult("check_seed_fix", tuple(rows), tuple(order), (), tuple(hints), show_hints=False)
