@@ -115,10 +115,11 @@ def init_params(layer_sizes, activation: str = "sigmoid", *, seed=0, init="auto"
     activation : {"sigmoid", "tanh", "relu"}
     seed : int or numpy.random.Generator
     init : "auto", "xavier", "he", "standard" or a positive float
-        Standard deviation of the normal weights: "xavier" :math:`\sqrt{1/n_{in}}` (sigmoid, tanh; the fan-in
-        form of Glorot and Bengio's :math:`\sqrt{2/(n_{in} + n_{out})}`),
+        Standard deviation of the normal weights: "xavier" :math:`\sqrt{1/n_{in}}` (sigmoid, tanh), which is
+        LeCun's fan-in rule; the option keeps the popular name, but Glorot and Bengio's "Xavier" scheme proper
+        is :math:`\sqrt{2/(n_{in} + n_{out})}` and only equals it when :math:`n_{in} = n_{out}`.
         "he" :math:`\sqrt{2/n_{in}}` (ReLU), "standard" 1 (the seed's ``randn``), or the float itself.
-        "auto" picks He for ReLU and Xavier otherwise (chapter `deeper`).
+        "auto" picks "he" for ReLU and "xavier" (the fan-in form) otherwise (chapter `deeper`).
 
     Returns
     -------
