@@ -194,7 +194,9 @@ class CheckResult:
         header, *lines = self._table()
         head = "".join(f"<th>{esc(c)}</th>" for c in header)
         body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in line) + "</tr>" for line in lines)
-        colour = "#009E73" if self.passed else "#D55E00"
+        # Dark shades of the course's green and orange: 4.5:1 or more on white and on the dark theme's output
+        # panel (the verdict's first word, "passed" or "not yet", carries the meaning; colour only repeats it).
+        colour = "#00664A" if self.passed else "#8F3E00"
         footer = [f"{c}: {HINTS[c]}" for c in self.diagnoses] if self.show_hints else self._footer()
         notes = "".join(f"<li>{esc(m)}</li>" for m in [*self.messages, *footer])
         return (
