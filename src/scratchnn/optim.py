@@ -6,9 +6,10 @@ call to ``make_optimizer`` starts from scratch: nothing to flush between runs.
 
 - SGD: :math:`\theta \leftarrow \theta - \eta g`
 - momentum: :math:`v \leftarrow \beta v + g,\ \theta \leftarrow \theta - \eta v`
-- Adam: :math:`m \leftarrow \beta_1 m + (1-\beta_1) g,\ s \leftarrow \beta_2 s + (1-\beta_2) g^2,\
-  \theta \leftarrow \theta - \eta\, \hat m / (\sqrt{\hat s} + \epsilon)` with bias-corrected
-  :math:`\hat m = m / (1-\beta_1^t)`, :math:`\hat s = s / (1-\beta_2^t)`.
+- Adam: :math:`\bar g \leftarrow \beta_1 \bar g + (1-\beta_1) g,\ s \leftarrow \beta_2 s + (1-\beta_2) g^2,\
+  \theta \leftarrow \theta - \eta\, \hat g / (\sqrt{\hat s} + \epsilon)` with bias-corrected
+  :math:`\hat g = \bar g / (1-\beta_1^\tau)`, :math:`\hat s = s / (1-\beta_2^\tau)` after :math:`\tau` steps
+  (the code calls :math:`\bar g` and :math:`\tau` ``m`` and ``t``).
 """
 
 from __future__ import annotations
