@@ -8,8 +8,8 @@ Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every pag
     _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css)
     _vendor/vendor/widgets/   require.js, the ipywidgets HTML manager (embed-amd.js), its fonts and
                               widgets-setup.js (see below)
-    _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner.js, runner.css) and the CodeMirror 5
-                              editor it uses (lib/codemirror.js + .css, the Python mode)
+    _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner.js, its worker, kernel.py, runner.css)
+                              and the CodeMirror 5 editor it uses (lib/codemirror.js + .css, the Python mode)
     _vendor/vendor/pyodide/   Python in the page: Pyodide, numpy/matplotlib wheels checked against the official
                               lock, a scratchnn wheel built from src/ (scripts/pyodide_supply.py)
 
@@ -37,7 +37,7 @@ MATHJAX_FILES = ["tex-mml-chtml.js"]
 # Loaded on demand by tex-mml-chtml.js: TeX extensions, CHTML fonts, the menu and its accessibility tools.
 MATHJAX_DIRS = ["input", "output", "ui", "a11y", "sre", "adaptors"]
 FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
-RUNNER_FILES = ["runner.js", "runner.css"]
+RUNNER_FILES = ["runner.js", "runner-worker.js", "kernel.py", "runner.css"]
 # CodeMirror 5: single-file build, no bundler. Destination name -> path in the npm package.
 CODEMIRROR_FILES = {
     "codemirror.js": "lib/codemirror.js",
