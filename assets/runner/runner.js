@@ -99,6 +99,7 @@
       el(
         "div",
         { class: "runner-panel-controls" },
+        el("button", { type: "button", class: "runner-button runner-run", text: "Run all cells", onclick: runAll }),
         el("button", { type: "button", class: "runner-button", text: "Restart Python", onclick: restart }),
         el("button", { type: "button", class: "runner-button", text: "Reset all cells to the book's code", onclick: resetAll }),
       ),
@@ -368,6 +369,11 @@
     return state.queue;
   }
 
+  function runAll() {
+    const runnable = state.cells.filter((cell) => cell.runButton);
+    if (runnable.length) return requestRun(runnable[runnable.length - 1]);
+  }
+
   // ---- start-up ----------------------------------------------------------------------------------------------
 
   function loadScript(src) {
@@ -394,7 +400,7 @@
     document.documentElement.dataset.runnerReady = "true";
   }
 
-  window.scratchnnRunner = { state, requestRun };
+  window.scratchnnRunner = { state, requestRun, runAll };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
