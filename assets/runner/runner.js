@@ -137,7 +137,7 @@
       cell.resetButton = el("button", {
         type: "button",
         class: "runner-button",
-        "aria-label": `Reset ${label} to the book's code`,
+        "aria-label": `Reset to the book's code (${label})`,
         text: "Reset to the book's code",
         onclick: () => resetCell(cell),
       });
@@ -145,7 +145,11 @@
       cell.note = el("span", { class: "runner-cell-note" });
       bar.append(cell.runButton, cell.resetButton, cell.note);
     }
-    cell.output = el("div", { class: "runner-output", "aria-label": `Output of ${label}, run in your browser` });
+    cell.output = el("div", {
+      class: "runner-output",
+      role: "group",
+      "aria-label": `Output of ${label}, run in your browser`,
+    });
     cell.output.hidden = true;
     const anchor = input ? input.closest("details") || input : null;
     if (anchor && anchor.parentElement === cellEl) anchor.after(bar);

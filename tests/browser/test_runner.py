@@ -206,7 +206,7 @@ def test_edit_error_restart_and_reset(context, book_site):
         tab.reload(wait_until="load")
         tab.wait_for_function("document.documentElement.dataset.runnerReady === 'true'")
         assert "defined:" in tab.locator("div.runner-cell[data-runner-index='0'] .CodeMirror").inner_text()
-        tab.get_by_role("button", name="Reset cell 1 to the book's code").click()
+        tab.get_by_role("button", name="Reset to the book's code (cell 1)").click()
         tab.reload(wait_until="load")
         tab.wait_for_function("document.documentElement.dataset.runnerReady === 'true'")
         assert "defined:" not in tab.locator("div.runner-cell[data-runner-index='0'] .CodeMirror").inner_text()
