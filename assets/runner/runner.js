@@ -380,13 +380,13 @@
 
   // ---- start-up ----------------------------------------------------------------------------------------------
 
-  function loadScript(src) {
-    return new Promise((resolve, reject) => {
-      const tag = el("script", { src });
-      tag.onload = resolve;
-      tag.onerror = () => reject(new Error(`could not load ${src}`));
-      document.head.append(tag);
-    });
+  // CodeMirror's files are UMD modules: on a page with require.js (the widget pages) a plain <script> would call
+  // require.js's anonymous define() and break it. Run them with define, module and exports hidden instead.
+  async function loadScript(src) {
+    const response = await fetch(src);
+    if (!response.ok) throw new Error(`could not load ${src}`);
+    const source = await response.text();
+    new Function("define", "module", "exports", `${source}\n//# sourceURL=${src}`)(undefined, undefined, undefined);
   }
 
   async function init() {
