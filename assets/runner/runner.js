@@ -248,6 +248,7 @@
         if (message.type === "progress") setProgress(message.loaded, message.total);
         else if (message.type === "ready") {
           state.progress.hidden = true;
+          state.loadSeconds = message.seconds;
           announce(`Python is ready (loaded in ${message.seconds.toFixed(1)} s).`);
           resolve(worker);
         } else if (message.type === "failed") {
