@@ -180,6 +180,12 @@ def test_edit_error_restart_and_reset(context, book_site):
         first = tab.locator("div.runner-cell[data-runner-index='0']")
         book_output = first.locator(".cell_output")
         assert not book_output.count() or book_output.is_visible(), "the book's output is hidden before any Run"
+        tab.evaluate(
+            """() => { window.statusTexts = [];
+                new MutationObserver(() => statusTexts.push(document.querySelector('.runner-status-text').textContent))
+                    .observe(document.querySelector('.runner-status'), {subtree: true, childList: true,
+                                                                         characterData: true}); }"""
+        )
         code = tab.evaluate("() => scratchnnRunner.state.cells[0].original")
         editor_set(tab, 0, code + "\nprint('reached') or 1 / 0")
         tab.keyboard.press("Shift+Enter")
@@ -188,6 +194,8 @@ def test_edit_error_restart_and_reset(context, book_site):
         assert "ZeroDivisionError" in traceback and "<cell 1>" in traceback, traceback
         assert len(traceback.splitlines()) < 12, f"not a short traceback:\n{traceback}"
         assert not book_output.count() or not book_output.is_visible(), "the book's output still shows"
+        statuses = tab.evaluate("() => statusTexts")
+        assert any(re.fullmatch(r"Loading Python, \d+ of 27 MB", text) for text in statuses), statuses
 
         # The next cell still runs (in the same session).
         tab.get_by_role("button", name="Run cell 2", exact=True).click()
