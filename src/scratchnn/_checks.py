@@ -95,7 +95,10 @@ def as_targets(y, n_classes: int, name: str = "y", *, n_samples: int | None = No
 
 
 def as_labels(y, name: str = "y", *, n_classes: int | None = None, n_samples: int | None = None) -> np.ndarray:
-    """Return `y` as a 1-D int64 array of class labels in [0, n_classes), or raise with a clear message."""
+    """Return `y` as a 1-D array of class labels in [0, n_classes), or raise with a clear message.
+
+    The labels are np.intp, the platform's index integer (int64; int32 in the browser's WebAssembly Python), the
+    type np.bincount and indexing accept everywhere."""
     arr = np.asarray(y)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D integer labels of shape (N,); got ndim={arr.ndim}, shape {arr.shape}")
@@ -118,7 +121,7 @@ def as_labels(y, name: str = "y", *, n_classes: int | None = None, n_samples: in
                 f"{name} labels must be integers in [0, {n_classes}) for K={n_classes} classes; "
                 f"got {arr[bad[0]]} at index {bad[0]}"
             )
-    return arr.astype(np.int64, copy=False)
+    return arr.astype(np.intp, copy=False)
 
 
 def positive_int(value, name: str) -> int:

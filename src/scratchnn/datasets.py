@@ -79,7 +79,7 @@ def xor(n=400, *, noise=0.2, seed=0):
     corners = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
     which = np.arange(n) % 4
     X = corners[which] + noise * rng.standard_normal((n, 2))
-    y = (which >= 2).astype(np.int64)
+    y = (which >= 2).astype(np.intp)
     return X, y
 
 
@@ -101,7 +101,9 @@ def digits(*, scale=True):
     raw = resources.files("scratchnn").joinpath("data/digits.csv.gz").read_bytes()
     table = np.loadtxt(gzip.decompress(raw).decode("ascii").splitlines(), delimiter=",", dtype=np.int64)
     X = table[:, :-1].astype(np.float64)
-    return (X / 16.0 if scale else X), table[:, -1]
+    # Labels as np.intp, the platform's index integer (int64 here, int32 in the browser's WebAssembly Python), which
+    # np.bincount and friends accept everywhere.
+    return (X / 16.0 if scale else X), table[:, -1].astype(np.intp)
 
 
 def train_test_split(X, y, *, test_fraction=0.25, seed=0):

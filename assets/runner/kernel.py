@@ -1,0 +1,185 @@
+"""The Python half of the in-page runner: runs one cell's code in the page's shared namespace (inside Pyodide).
+
+runner-worker.js loads this file once per session and calls ``run_cell(code, name, emit)``; ``emit(kind, data)``
+sends each piece of output back to the page as it is produced:
+
+    ("stream", {"name": "stdout" | "stderr", "text": ...})   printed text, exactly as written
+    ("text", "...")                                          the value of a last bare expression (its repr)
+    ("html", "...")                                          an object with _repr_html_, passed to display()
+    ("image", {"png": <base64>, "alt": "..."})                each matplotlib figure, drawn with Agg
+    ("error", "...")                                         a short traceback (the cell's frames and the last few)
+
+Like a notebook: matplotlib's Agg backend, figures drawn after the cell (and by plt.show()); ``myst_nb.glue``
+and ``IPython.display`` have small stand-ins, since the chapters use them and neither package is in the page.
+"""
+
+import ast
+import base64
+import contextlib
+import io
+import os
+import re
+import sys
+import traceback
+import types
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+NAMESPACE = {"__name__": "__main__"}
+TRACEBACK_FRAMES = 6
+_emit = None
+
+
+class _Stream(io.TextIOBase):
+    def __init__(self, name):
+        self.name = name
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if text:
+            _emit("stream", {"name": self.name, "text": text})
+        return len(text)
+
+
+def _figure_alt(fig):
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        titles.insert(0, fig._suptitle.get_text())
+    what = "; ".join(titles) if titles else f"{len(fig.axes)} plot(s)"
+    return f"Figure drawn in your browser by this cell: {what}"
+
+
+def _flush_figures():
+    for number in plt.get_fignums():
+        fig = plt.figure(number)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight")
+        _emit("image", {"png": base64.b64encode(buffer.getvalue()).decode("ascii"), "alt": _figure_alt(fig)})
+        plt.close(fig)
+
+
+def display(*objects, **_):
+    for obj in objects:
+        if hasattr(obj, "_repr_html_"):
+            _emit("html", obj._repr_html_())
+        elif hasattr(obj, "_repr_markdown_"):
+            _emit("text", obj._repr_markdown_())
+        elif isinstance(obj, matplotlib.figure.Figure):
+            obj.canvas.draw()
+        else:
+            _emit("text", repr(obj))
+
+
+class HTML:
+    def __init__(self, data):
+        self.data = data
+
+    def _repr_html_(self):
+        return self.data
+
+
+class Markdown:
+    def __init__(self, data):
+        self.data = data
+
+    def _repr_markdown_(self):
+        return self.data
+
+
+def glue(name, value, display=True):
+    """myst_nb.glue: the name only matters to the book build; here the value is shown if asked."""
+    if display:
+        globals()["display"](value)
+
+
+def _install_stand_ins():
+    ipython = types.ModuleType("IPython")
+    ipython_display = types.ModuleType("IPython.display")
+    ipython_display.display, ipython_display.HTML, ipython_display.Markdown = display, HTML, Markdown
+    ipython.display = ipython_display
+    ipython.get_ipython = lambda: None  # matplotlib asks; None means "a plain Python session"
+    myst_nb = types.ModuleType("myst_nb")
+    myst_nb.glue = glue
+    sys.modules.update({"IPython": ipython, "IPython.display": ipython_display, "myst_nb": myst_nb})
+    plt.show = lambda *args, **kwargs: _flush_figures()
+
+
+# IPython line magics the chapters use; they change only how a notebook shows things, so here they do nothing.
+HARMLESS_MAGICS = {"xmode", "matplotlib", "config"}
+MAGIC = re.compile(r"^(\s*)%(\w+)")
+
+
+def _without_magics(code):
+    lines = []
+    for line in code.split("\n"):
+        match = MAGIC.match(line)
+        if match and match.group(2) in HARMLESS_MAGICS:
+            line = f"{match.group(1)}pass  # {line.strip()} (an IPython magic: nothing to do here)"
+        elif match:
+            raise SyntaxError(f"IPython magic %{match.group(2)} does not work in the page's Python")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _short_traceback(exc):
+    frames = traceback.extract_tb(exc.__traceback__)
+    # Drop this file's own frames (run_cell): the reader's cell is the first frame that matters.
+    first = next((i for i, frame in enumerate(frames) if frame.filename.startswith("<cell")), len(frames))
+    kept = frames[first:]
+    cut = len(kept) - TRACEBACK_FRAMES
+    lines = ["Traceback (most recent call last):\n"]
+    if cut > 0:
+        lines.append(f"  ... {cut} more frame(s) ...\n")
+        kept = kept[cut:]
+    lines += traceback.format_list(kept)
+    lines += traceback.format_exception_only(type(exc), exc)
+    return "".join(lines)
+
+
+def run_cell(code, name, emit):
+    """Run ``code`` as the cell ``name`` (e.g. "cell 3"); return True when it raised no exception."""
+    global _emit
+    _emit = emit
+    filename = f"<{name}>"
+    stdout, stderr = _Stream("stdout"), _Stream("stderr")
+    ok = True
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            tree = ast.parse(_without_magics(code), filename)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, filename, "exec"), NAMESPACE)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), filename, "eval"), NAMESPACE)
+                if value is not None:
+                    display(value)
+        except BaseException as exc:  # the reader's code: any error is shown, the session goes on
+            ok = False
+            emit("error", _short_traceback(exc))
+        try:
+            _flush_figures()
+        except Exception as exc:
+            ok = False
+            emit("error", _short_traceback(exc))
+    return ok
+
+
+def start(files):
+    """Once per session: the stand-ins, matplotlib's font cache (it writes to stderr), the chapter's data files."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        import matplotlib.font_manager  # noqa: F401
+
+        plt.figure()
+        plt.close("all")
+    _install_stand_ins()
+    os.makedirs("/home/pyodide/book", exist_ok=True)
+    for path, text in files.items():
+        target = os.path.join("/home/pyodide", path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    os.chdir("/home/pyodide/book")

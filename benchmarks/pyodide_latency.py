@@ -1,0 +1,132 @@
+"""How fast is Python in the page? The in-page runner (issue 14) measured in headless Chromium, against native.
+
+    python benchmarks/pyodide_latency.py [--page book/04_training] [--repeats 3]     (after `make book`)
+
+The built book (_build/html) is served on 127.0.0.1 and opened in Debian's Chromium (every request to another
+host is aborted). Measured inside the page, from the call that a Run button makes until its cell has finished:
+
+- first Run, cold cache: a fresh browser profile; Python, numpy, matplotlib and scratchnn are downloaded, compiled
+  and started, then the page's first cell runs (its output is the first output the reader sees);
+- first Run, warm cache: the same page in a new tab of the same profile (files from the browser's cache);
+- a later small cell: ``print(1 + 1)`` in the running session;
+- one full-batch epoch of the 2-3-3 sigmoid network on the clouds (1500 points), browser vs native: the mean of
+  200 epochs of ``MLP.fit``, in the page and in this Python process, and their ratio.
+
+Budgets (issue 14, this machine): first output <= 10 s cold, <= 3 s warm; a later small cell <= 200 ms. The script
+prints each figure with its budget and exits 1 if one is missed. Not a test: timings depend on the machine's load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from browser_checks import CHROMIUM_ARGS, DESKTOP, LocalSite, record  # noqa: E402
+
+EPOCHS = 200
+EPOCH_CODE = f"""
+import time
+import scratchnn as snn
+X, y = snn.datasets.gaussian_clouds()
+net = snn.MLP([2, 3, 3], activation="sigmoid", seed=0)
+start = time.perf_counter()
+net.fit(X, y, epochs={EPOCHS}, lr=1.0)
+print((time.perf_counter() - start) / {EPOCHS})
+"""
+BUDGETS_S = {"first output, cold cache": 10.0, "first output, warm cache": 3.0, "later small cell": 0.2}
+
+# Run cell `index` (as its Run button does) and return the seconds until it has finished; or set its code first.
+RUN_JS = """async ([index, code]) => {
+    const runner = window.scratchnnRunner;
+    const cell = runner.state.cells[index];
+    if (code !== null) cell.editor.setValue(code);
+    const start = performance.now();
+    await runner.requestRun(cell);
+    return (performance.now() - start) / 1000;
+}"""
+LOAD_JS = "() => window.scratchnnRunner.state.loadSeconds"
+PRINTED_JS = "index => window.scratchnnRunner.state.cells[index].output.innerText"
+
+
+def open_page(context, base: str, page: str):
+    tab = context.new_page()
+    tab.set_default_timeout(120_000)
+    rec = record(tab, base)
+    tab.goto(f"{base}{page}.html", wait_until="load")
+    tab.wait_for_function("document.documentElement.dataset.runnerReady === 'true'")
+    return tab, rec
+
+
+def native_epoch_seconds() -> float:
+    namespace: dict = {}
+    exec(EPOCH_CODE.replace("print(", "result = ("), namespace)
+    return namespace["result"]
+
+
+def measure(browser, base: str, page: str) -> dict[str, float]:
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        cold_tab, rec = open_page(context, base, page)
+        figures = {"first output, cold cache": cold_tab.evaluate(RUN_JS, [0, None])}
+        figures["start, cold cache"] = cold_tab.evaluate(LOAD_JS)
+        warm_tab, warm_rec = open_page(context, base, page)
+        figures["first output, warm cache"] = warm_tab.evaluate(RUN_JS, [0, None])
+        figures["start, warm cache"] = warm_tab.evaluate(LOAD_JS)
+        figures["later small cell"] = warm_tab.evaluate(RUN_JS, [0, "print(1 + 1)"])
+        warm_tab.evaluate(RUN_JS, [0, EPOCH_CODE])
+        figures["epoch in the browser"] = float(warm_tab.evaluate(PRINTED_JS, 0).strip())
+        external = rec.external + warm_rec.external
+        if external:
+            raise SystemExit(f"requests to other hosts: {external}")
+        return figures
+    finally:
+        context.close()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--page", default="book/04_training", help="a notebook page of the built book")
+    parser.add_argument("--repeats", type=int, default=3, help="fresh browser profiles (the median is reported)")
+    parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--chromium", type=Path, default=Path("/usr/bin/chromium"))
+    args = parser.parse_args(argv)
+    if not (args.html / f"{args.page}.html").is_file():
+        raise SystemExit(f"{args.html / args.page}.html not found: run `make book` first")
+
+    from playwright.sync_api import sync_playwright
+
+    runs = []
+    with LocalSite(args.html) as site, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(args.chromium), args=CHROMIUM_ARGS, headless=True)
+        try:
+            for _ in range(args.repeats):
+                runs.append(measure(browser, site.base, args.page))
+        finally:
+            browser.close()
+    native = min(native_epoch_seconds() for _ in range(args.repeats))
+    median = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+
+    print(f"In-page runner on {args.page}, median of {args.repeats} fresh browser profiles ({time.strftime('%F %T')})")
+    missed = []
+    for name, budget in BUDGETS_S.items():
+        ok = median[name] <= budget
+        missed += [] if ok else [name]
+        print(
+            f"  {name:<28} {median[name] * 1000:8.0f} ms   budget {budget * 1000:6.0f} ms   {'ok' if ok else 'MISSED'}"
+        )
+    browser_epoch = median["epoch in the browser"]
+    print(f"  one full-batch epoch (clouds, 2-3-3): browser {browser_epoch * 1e6:.0f} µs, native {native * 1e6:.0f} µs")
+    print(f"  ratio browser / native: {browser_epoch / native:.1f}")
+    for name in ("cold", "warm"):
+        print(f"  of the first output ({name} cache), starting Python took {median[f'start, {name} cache']:.1f} s")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
