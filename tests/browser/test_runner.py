@@ -257,11 +257,10 @@ def find_exercise() -> tuple[str, int, int, str] | None:
 
 def test_an_exercise_stub_filled_with_the_solution_passes_its_checker(context, book_site):
     found = find_exercise()
-    if found is None:
-        pytest.skip(
-            "no write-it-yourself stub (a function whose body raises NotImplementedError, then a check_ cell) in "
-            "the book yet: the exercises are being written (scratchnn.exercises); remove this skip once merged"
-        )
+    assert found is not None, (
+        "no write-it-yourself stub (a function whose body raises NotImplementedError, then a check_ cell and a "
+        "solution) found in the book's chapters"
+    )
     page, stub, check, solution = found
     tab, _ = open_runner_page(context, book_site, page)
     try:
