@@ -1,5 +1,7 @@
 """The exercise checkers: right solutions pass, each classic mistake gets exactly its diagnosis code."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -199,6 +201,10 @@ def adam_no_correction(theta, m, s, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     return theta - lr * m / (np.sqrt(s) + eps), m, s
 
 
+# WebAssembly has no floating-point exception flags: in Pyodide (the book's in-page Python) NumPy cannot report the
+# overflow of the naive sigmoid, whose values are right, so check_sigmoid cannot see it there (its docstring says so).
+NO_FP_FLAGS = pytest.mark.skipif(sys.platform == "emscripten", reason="Pyodide: no floating-point exception flags")
+
 WRONG = [
     # (checker, wrong function, the exact diagnoses)
     (ex.check_sigmoid, naive_sigmoid, ("overflow",)),
@@ -263,7 +269,11 @@ WRONG = [
 ]
 
 
-@pytest.mark.parametrize(("check", "fn", "codes"), WRONG, ids=[f"{c.__name__}-{'+'.join(d)}" for c, _, d in WRONG])
+@pytest.mark.parametrize(
+    ("check", "fn", "codes"),
+    [pytest.param(*case, marks=NO_FP_FLAGS) if case[1] is naive_sigmoid else case for case in WRONG],
+    ids=[f"{c.__name__}-{'+'.join(d)}" for c, _, d in WRONG],
+)
 def test_each_mistake_gets_exactly_its_diagnosis(check, fn, codes):
     result = check(fn)
     assert not result.passed
@@ -356,9 +366,9 @@ def test_html_report_escapes_and_lists_hints():
     assert "Z @ V + c" in page and "&lt;" not in ex.HINTS["wrong-bias"]
 
 
+@pytest.mark.skipif(sys.platform == "emscripten", reason="Pyodide: no subprocesses")
 def test_the_package_exports_the_checkers_lazily():
     import subprocess
-    import sys
 
     code = "import sys, scratchnn; assert 'scratchnn.exercises' not in sys.modules; scratchnn.exercises.check_adam"
     subprocess.run([sys.executable, "-c", code], check=True)
