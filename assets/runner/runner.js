@@ -170,7 +170,9 @@
       mode: "python",
       indentUnit: 4,
       viewportMargin: Infinity,
-      lineWrapping: false,
+      // Long lines wrap: an editor that scrolled sideways would be a scrollable region that the keyboard cannot
+      // reach (axe: scrollable-region-focusable), and a phone would show a sliver of each line.
+      lineWrapping: true,
       screenReaderLabel: `Code of cell ${cell.index + 1} (Python). Shift+Enter runs it, Tab leaves the editor.`,
       extraKeys: {
         "Shift-Enter": () => requestRun(cell),
