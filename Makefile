@@ -99,9 +99,10 @@ a11y: book
 # Binder with a real client (tests/binder/): an environment built from the repository's own files the way
 # repo2docker does (the lock, runtime.txt, postBuild), a JupyterLab server on 127.0.0.1, Debian's Chromium
 # opening every chapter's launch URL from the built pages and running it. Screenshots: _build/screenshots/binder/.
+# -s: the stage prints its timings and the playground's release-to-picture latencies into the log.
 binder: book
 	scripts/install_browser.sh
-	BINDER_REQUIREMENTS=$(REQUIREMENTS) $(BIN)/python -m pytest tests/binder -m binder
+	BINDER_REQUIREMENTS=$(REQUIREMENTS) $(BIN)/python -m pytest tests/binder -m binder -s
 
 clean:
 	rm -rf _build _vendor .cache
