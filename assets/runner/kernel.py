@@ -8,6 +8,7 @@ sends each piece of output back to the page as it is produced:
     ("html", "...")                                          an object with _repr_html_, passed to display()
     ("image", {"png": <base64>, "alt": "..."})                each matplotlib figure, drawn with Agg
     ("error", "...")                                         a short traceback (the cell's frames and the last few)
+    ("event", {"kind": ..., "data": ...})                      scratchnn_page.send(kind, data), for the page's scripts
 
 Like a notebook: matplotlib's Agg backend, figures drawn after the cell (and by plt.show()); ``myst_nb.glue``
 and ``IPython.display`` have small stand-ins, since the chapters use them and neither package is in the page.
@@ -97,7 +98,21 @@ def glue(name, value, display=True):
         globals()["display"](value)
 
 
+def send(kind, data=None):
+    """scratchnn_page.send: hand ``data`` (JSON-like: dicts, lists, str, numbers) to the page's scripts.
+
+    The page receives it as a ``scratchnn:<kind>`` event (runner.js). Code can tell that it runs in the page by
+    ``"scratchnn_page" in sys.modules``.
+    """
+    if not isinstance(kind, str) or not kind:
+        raise TypeError(f"send(kind, data): kind must be a non-empty str, got {kind!r}")
+    _emit("event", {"kind": kind, "data": data})
+
+
 def _install_stand_ins():
+    page = types.ModuleType("scratchnn_page")
+    page.send = send
+    sys.modules["scratchnn_page"] = page
     ipython = types.ModuleType("IPython")
     ipython_display = types.ModuleType("IPython.display")
     ipython_display.display, ipython_display.HTML, ipython_display.Markdown = display, HTML, Markdown

@@ -259,7 +259,10 @@
           reject(new Error(message.message));
         } else if (message.type === "output") {
           const run = state.pending.get(message.id);
-          if (run) run.sink(message.kind, message.data);
+          if (message.kind === "event") {
+            // Python called scratchnn_page.send(kind, data): tell the page's other scripts (see pageApi below).
+            document.dispatchEvent(new CustomEvent(`scratchnn:${message.data.kind}`, { detail: message.data.data }));
+          } else if (run) run.sink(message.kind, message.data);
         } else if (message.type === "done") {
           const run = state.pending.get(message.id);
           state.pending.delete(message.id);
@@ -407,7 +410,26 @@
     document.documentElement.dataset.runnerReady = "true";
   }
 
-  window.scratchnnRunner = { state, requestRun, runAll };
+  // ---- the page's Python, for the page's other scripts ---------------------------------------------------------
+  // python(): a Promise of the started session (starts it: the first call loads Python).
+  // run(code, name, onOutput): queue code in the page's one session, after any cell already queued; resolves to
+  //   true when it raised no exception. onOutput(kind, data) gets the kernel's outputs (kernel.py's docstring).
+  // Python code reaches the page with scratchnn_page.send(kind, data): a `scratchnn:<kind>` CustomEvent on
+  // document, whose detail is data (converted to plain JavaScript objects).
+  function python() {
+    return loadBook().then(startWorker);
+  }
+
+  function run(code, name, onOutput) {
+    const result = state.queue.then(async () => {
+      await python();
+      return runCode(code, name, onOutput || (() => {}));
+    });
+    state.queue = result.catch(() => {});
+    return result;
+  }
+
+  window.scratchnnRunner = { state, requestRun, runAll, python, run };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -278,3 +278,32 @@ def test_an_exercise_stub_filled_with_the_solution_passes_its_checker(context, b
         assert re.search(r"\bpassed\b", after), f"the book's solution did not pass in the page:\n{after}"
     finally:
         tab.close()
+
+
+def test_page_scripts_run_python_and_hear_from_it(context, book_site):
+    """The API other page scripts use (the live playground, progress): run() in the page's session; send() events."""
+    tab, _ = open_runner_page(context, book_site, "book/01_forward")
+    try:
+        tab.evaluate(
+            """() => { window.heard = [];
+                document.addEventListener('scratchnn:probe', (event) => heard.push(event.detail)); }"""
+        )
+        result = tab.evaluate(
+            """async () => {
+                const outputs = [];
+                const ok = await scratchnnRunner.run(
+                    "import scratchnn_page\\nshared = 41\\n"
+                    + "scratchnn_page.send('probe', {'n': shared + 1, 'xs': [1, 2]})\\nprint('printed')",
+                    "probe", (kind, data) => outputs.push([kind, data]));
+                const failed = await scratchnnRunner.run("shared / 0", "probe 2", () => {});
+                return {ok, failed, outputs};
+            }"""
+        )
+        assert result["ok"] is True and result["failed"] is False, result
+        assert {kind for kind, _ in result["outputs"]} == {"stream"}, result
+        assert "".join(data["text"] for _, data in result["outputs"]) == "printed\n", result
+        assert tab.evaluate("() => heard") == [{"n": 42, "xs": [1, 2]}]
+        # The page's cells share the session: a cell sees what run() defined.
+        assert tab.evaluate("() => scratchnnRunner.run('assert shared == 41', 'probe 3')") is True
+    finally:
+        tab.close()
