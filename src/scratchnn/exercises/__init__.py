@@ -27,7 +27,8 @@ checker                     your function                               chapter
 ==========================  ==========================================  ==========================
 """
 
-from ._report import CODES, HINTS, CheckResult
+from ._hints import CODES, HINTS
+from ._report import CheckResult
 from .gradients import check_backward, check_deep_backward
 from .layers import check_cross_entropy, check_forward, check_sigmoid, check_softmax
 from .seed import check_seed_fix

@@ -10,21 +10,9 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient
 from ..network import _backward, _forward, cross_entropy
-from ._report import (
-    NONE_MESSAGE,
-    as_array,
-    call,
-    check_callable,
-    error_codes,
-    make_result,
-    merge_rows,
-    not_run,
-    recognise,
-    row,
-    same,
-    unpack,
-    unpack_message,
-)
+from ._compare import NONE_MESSAGE, as_array, merge_rows, not_run, recognise, row, same, unpack, unpack_message
+from ._report import make_result
+from ._run import call, check_callable, error_codes
 
 __all__ = ["check_backward", "check_deep_backward"]
 
@@ -86,8 +74,9 @@ def check_backward(fn):
     CheckResult
         Diagnoses: ``not-implemented``, ``exception``, ``wrong-shape``, ``transposed``, ``summed-not-mean``,
         ``sign-flipped`` (both for the seed's ``T - Y`` summed), ``missing-sum-over-k`` (the seed's
-        :math:`(Y - T) \odot Z \odot (1 - Z)`, on the case M == K where it runs), ``wrong-bias`` (db and dc
-        swapped, recognised also when M == K, where the shapes agree), ``other``.
+        :math:`(Y - T) \odot Z \odot (1 - Z)`, on the case M == K where it runs), ``swapped-bias-gradients``
+        (db and dc swapped, recognised also when M == K, where the shapes agree), ``wrong-type``,
+        ``wrong-dtype``, ``other``.
     """
     check_callable(fn)
     rng = np.random.default_rng(5)
@@ -100,32 +89,37 @@ def check_backward(fn):
         keys = ("W1", "b1", "W2", "b2")
         expected = [grads[k] for k in keys]
         result = call(fn, X.copy(), Z.copy(), Y.copy(), T.copy(), V.copy())
-        outputs = unpack(result.value, 4, "dW, db, dV, dc") if result.ok else None
+        outputs = unpack(result.value, 4) if result.ok else None
         if outputs is None:
             per_case.append([not_run(f"{n} [{label}]", e.shape) for n, e in zip(names, expected, strict=True)])
             if result.ok:
-                codes.append("wrong-shape")
-                messages.append(unpack_message(result.value, 4, "dW, db, dV, dc"))
+                code, message = unpack_message(result.value, 4, "dW, db, dV, dc")
+                codes.append(code)
+                messages.append(message)
             else:
                 codes += error_codes(result)
                 messages.append(f"On the case {label}: {result.message}")
             continue
         got = [as_array(o) for o in outputs]
-        rows = [row(f"{n} [{label}]", g, e, numeric[k]) for n, g, e, k in zip(names, got, expected, keys, strict=True)]
+        rows = [row(f"{n} [{label}]", o, e, numeric[k]) for n, o, e, k in zip(names, outputs, expected, keys,
+                                                                                strict=True)]  # fmt: skip
         per_case.append(rows)
         if all(r.verdict == "ok" for r in rows):
             continue
         wrong_names = ", ".join(r.output.split(" [")[0] for r in rows if r.verdict != "ok")
         messages.append(f"Wrong on the case {label}: {wrong_names}.")
         if same(got[1], expected[3]) and same(got[3], expected[1]):
-            codes.append("wrong-bias")
+            codes.append("swapped-bias-gradients")
             continue
+        structural = [r for r in rows if r.code]
+        codes += [r.code for r in structural]
+        messages += [r.note for r in structural]
         D2 = (Y - T) / N
         no_sum = D2 * Z * (1 - Z) if Z.shape == D2.shape else None
         variants = {0: [(X.T @ no_sum, ["missing-sum-over-k"])] if no_sum is not None else [],
                     1: [(no_sum.sum(axis=0), ["missing-sum-over-k"])] if no_sum is not None else []}  # fmt: skip
         for i, (g, e) in enumerate(zip(got, expected, strict=True)):
-            if rows[i].verdict != "ok":
+            if rows[i].verdict != "ok" and not rows[i].code:
                 codes += recognise(g, e, N, variants.get(i, ()))
     return make_result("check_backward", merge_rows(per_case), codes, messages)
 
@@ -149,7 +143,7 @@ def check_deep_backward(fn):
     CheckResult
         Diagnoses: ``not-implemented``, ``exception``, ``wrong-shape``, ``transposed``, ``summed-not-mean``,
         ``sign-flipped``, ``missing-sum-over-k`` (the recursion without the product with :math:`W_l^\top`, on a
-        case where every layer has the same width), ``other``.
+        case where every layer has the same width), ``wrong-type``, ``wrong-dtype``, ``other``.
     """
     check_callable(fn)
     rng = np.random.default_rng(6)
@@ -163,30 +157,35 @@ def check_deep_backward(fn):
         keys = [f"{p}{l}" for p in ("W", "b") for l in range(1, L + 1)]
         names = [f"d{k}" for k in keys]
         result = call(fn, [Z.copy() for Z in Zs], Y.copy(), T.copy(), [W.copy() for W in Ws])
-        outputs = unpack(result.value, 2, "dWs, dbs") if result.ok else None
-        if outputs is not None and all(isinstance(o, (list, tuple)) and len(o) == L for o in outputs):
-            got = [as_array(g) for g in [*outputs[0], *outputs[1]]]
+        outputs = unpack(result.value, 2) if result.ok else None
+        lists = None if outputs is None else [unpack(o, L) for o in outputs]
+        if lists is not None and all(part is not None for part in lists):
+            flat_outputs = [*lists[0], *lists[1]]
+            got = [as_array(g) for g in flat_outputs]
         else:
             per_case.append([not_run(f"{n} [{label}]", grads[k].shape) for n, k in zip(names, keys, strict=True)])
             if result.ok:
-                codes.append("wrong-shape")
+                codes.append("wrong-shape" if isinstance(result.value, (list, tuple)) else "wrong-type")
                 messages.append(
                     NONE_MESSAGE
                     if result.value is None
-                    else f"Your function must return two lists of {L} arrays each (dWs, dbs)."
+                    else f"Your function must return two lists of {L} arrays each (dWs, dbs), for {L} layers."
                 )
             else:
                 codes += error_codes(result)
                 messages.append(f"On the case {label}: {result.message}")
             continue
-        rows = [row(f"{n} [{label}]", g, grads[k], numeric[k]) for n, g, k in zip(names, got, keys, strict=True)]
+        rows = [row(f"{n} [{label}]", o, grads[k], numeric[k]) for n, o, k in zip(names, flat_outputs, keys,
+                                                                                    strict=True)]  # fmt: skip
         per_case.append(rows)
         if all(r.verdict == "ok" for r in rows):
             continue
         messages.append(f"Wrong on the case {label}.")
+        codes += [r.code for r in rows if r.code]
+        messages += [r.note for r in rows if r.code]
         wrong = _deep_variants(Zs, Y, T, Ws)
         for i, (g, k) in enumerate(zip(got, keys, strict=True)):
-            if rows[i].verdict != "ok":
+            if rows[i].verdict != "ok" and not rows[i].code:
                 variant = [] if wrong is None else [((wrong[0] + wrong[1])[i], ["missing-sum-over-k"])]
                 codes += recognise(g, grads[k], N, variant)
     return make_result("check_deep_backward", merge_rows(per_case), codes, messages)

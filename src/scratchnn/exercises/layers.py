@@ -9,26 +9,26 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid, softmax
-from ._report import (
-    NONE_MESSAGE,
-    CheckResult,
-    as_array,
-    call,
-    check_callable,
-    error_codes,
-    make_result,
-    merge_rows,
-    not_run,
-    recognise,
-    row,
-    same,
-    unpack,
-    unpack_message,
-)
+from ._compare import as_array, merge_rows, not_run, recognise, row, same, same_or_both_nan, unpack, unpack_message
+from ._report import CheckResult, make_result
+from ._run import call, check_callable, error_codes
 
 __all__ = ["check_cross_entropy", "check_forward", "check_sigmoid", "check_softmax"]
 
 LARGE = np.array([[1000.0, 0.0, -1000.0], [-800.0, 5.0, 710.0]])  # exp overflows above about 709.8
+# Rows whose maxima are far apart: subtracting the whole array's maximum leaves the last two rows 0 / 0.
+FAR_APART = np.array([[1000.0, 999.0, 997.0], [2.0, -1.0, 0.5], [-3.0, 0.0, 1.0]])
+
+
+def _values_codes(label, got, expected, large, variants) -> list[str]:
+    """Codes for a wrong output of the right type, shape and dtype: a variant's nan pattern, overflow, a
+    multiple of the reference or a known variant."""
+    if not np.isfinite(got).all():
+        for array, codes in variants:
+            if same_or_both_nan(got, array):
+                return codes
+        return ["overflow"] if large else ["other"]
+    return recognise(got, expected, 1, [(a, c) for a, c in variants if np.isfinite(a).all()])
 
 
 def _single(name: str, fn, cases, reference, variants) -> CheckResult:
@@ -42,20 +42,22 @@ def _single(name: str, fn, cases, reference, variants) -> CheckResult:
             codes += error_codes(c)
             messages.append(c.message)
             continue
-        got = as_array(c.value)
-        r = row(label, got, expected)
+        r = row(label, c.value, expected)
         rows.append(r)
-        if c.value is None:
-            codes.append("wrong-shape")
-            messages.append(NONE_MESSAGE)
+        if r.code:
+            codes.append(r.code)
+            messages.append(f"On the case {label}: {r.note}")
             continue
-        if "overflow" in c.fp_events:
+        if c.overflowed:
             codes.append("overflow")
+            messages.append(f"On the case {label}: {c.overflow_message}")
         if r.verdict != "ok":
-            if got is not None and got.shape == expected.shape and not np.isfinite(got).all():
-                codes.append("overflow")
-            else:
-                codes += recognise(got, expected, 1, variants(*args))
+            large = bool(np.abs(args[0]).max() > 700)
+            with np.errstate(all="ignore"):
+                found = _values_codes(label, as_array(c.value), expected, large, variants(*args))
+            codes += found
+            if "overflow" in found and not c.overflowed:
+                messages.append(f"On the case {label}: your output holds nan or inf.")
     return make_result(name, rows, codes, messages)
 
 
@@ -70,13 +72,15 @@ def check_sigmoid(fn) -> CheckResult:
     Returns
     -------
     CheckResult
-        Diagnoses it can give: ``not-implemented``, ``exception``, ``wrong-shape``, ``sign-flipped`` (returns
-        :math:`\sigma(-a)`), ``overflow`` (nan/inf or an overflow for :math:`a = \pm 1000`), ``other``.
+        Diagnoses it can give: ``not-implemented``, ``exception``, ``wrong-type``, ``wrong-shape``,
+        ``wrong-dtype``, ``sign-flipped`` (returns :math:`\sigma(-a)`), ``overflow`` (nan/inf for
+        :math:`a = \pm 1000`, ``np.exp`` of a number above 709, or ``math.exp`` raising OverflowError),
+        ``other``.
 
     Notes
     -----
-    A naive ``1 / (1 + np.exp(-a))`` returns the right values and is recognised only by NumPy's overflow report.
-    NumPy in the browser (Pyodide, WebAssembly) reports no floating-point events, so there it passes.
+    A naive ``1 / (1 + np.exp(-a))`` returns the right values; it is recognised from what ``np.exp`` receives,
+    not from NumPy's floating-point flags, so the verdict is the same in the browser (Pyodide has no flags).
     """
     check_callable(fn)
     rng = np.random.default_rng(1)
@@ -101,7 +105,9 @@ def check_softmax(fn) -> CheckResult:
     -------
     CheckResult
         Diagnoses: ``not-implemented``, ``exception``, ``wrong-shape``, ``wrong-axis`` (columns sum to 1),
-        ``sign-flipped`` (softmax of -A), ``overflow`` (nan for logits like 1000), ``other``.
+        ``sign-flipped`` (softmax of -A), ``overflow`` (nan or inf for logits like 1000, or np.exp of a number
+        above 709), ``global-max`` (the maximum of the whole array subtracted, not each row's: a case has rows
+        1000 apart, where that gives 0 / 0), ``wrong-type``, ``wrong-dtype``, ``other``.
     """
     check_callable(fn)
     rng = np.random.default_rng(2)
@@ -109,11 +115,14 @@ def check_softmax(fn) -> CheckResult:
         ("A of shape (5, 3)", (rng.normal(scale=2.0, size=(5, 3)),)),
         ("A of shape (2, 4)", (rng.normal(scale=2.0, size=(2, 4)),)),
         ("logits like 1000", (LARGE,)),
+        ("rows 1000 apart", (FAR_APART,)),
     ]
 
     def variants(A):
         E = np.exp(A - A.max(axis=0))
-        return [(E / E.sum(axis=0), ["wrong-axis"]), (softmax(-A), ["sign-flipped"])]
+        G = np.exp(A - A.max())
+        return [(E / E.sum(axis=0), ["wrong-axis"]), (softmax(-A), ["sign-flipped"]),
+                (G / G.sum(axis=1, keepdims=True), ["global-max"])]  # fmt: skip
 
     return _single("check_softmax", fn, cases, softmax, variants)
 
@@ -163,22 +172,45 @@ def check_cross_entropy(fn) -> CheckResult:
             messages.append(c.message)
             continue
         got = as_array(c.value)
-        r = row(f"J ({label})", got, expected)
+        r = row(f"J ({label})", c.value, expected)
         rows.append(r)
-        if c.value is None:
-            codes.append("wrong-shape")
-            messages.append(NONE_MESSAGE)
+        if r.code == "wrong-shape" and got is not None and got.size == len(Y):
+            messages.append("J must be one number, the mean over the samples; you returned one value per sample.")
+        if r.code:
+            codes.append(r.code)
+            messages.append(r.note)
             continue
         if r.verdict == "ok":
             continue
-        if got is not None and got.shape == () and not np.isfinite(got):
-            codes.append("log-of-zero" if "divide by zero" in c.fp_events or label.startswith("some") else "other")
-        elif got is not None and got.shape != () and got.size == len(Y):
-            codes.append("wrong-shape")
-            messages.append("J must be one number, the mean over the samples; you returned one value per sample.")
+        if not np.isfinite(got):
+            codes.append("log-of-zero" if label.startswith("some") else "other")
+            with np.errstate(all="ignore"):
+                logs = np.log(Y)
+            if not label.startswith("some") and np.isfinite(logs).all():
+                messages.append(f"On the case {label}: J is {got}, though no probability is 0.")
         else:
-            codes += recognise(got, expected, len(Y)) or []
+            codes += recognise(got, expected, len(Y))
     return make_result("check_cross_entropy", rows, codes, messages)
+
+
+def _forward_cases():
+    """``(label, (X, W, b, V, c))``: M != K, M == K (where b fits in c's place), large pre-activations and logits
+    (a naive sigmoid or softmax overflows), and rows whose logits are about 1000 apart (a global maximum fails)."""
+    rng = np.random.default_rng(4)
+    cases = []
+    for label, N, D, M, K in [("M=4, K=3", 7, 2, 4, 3), ("M=K=3", 6, 2, 3, 3), ("inputs like 1000", 4, 2, 3, 3),
+                              ("rows far apart", 5, 2, 3, 3)]:  # fmt: skip
+        W, b = rng.normal(size=(D, M)), rng.normal(size=M)
+        V, c = rng.normal(size=(M, K)), rng.normal(size=K)
+        X = rng.normal(size=(N, D)) * 2.0
+        if label == "inputs like 1000":
+            X, c = X * 500.0, c + 1000.0 * np.eye(K)[0]
+        elif label == "rows far apart":  # Z = 0 or 1 in the first unit, a weight of 2000 on class 0
+            W[:, 0], b[0] = 0.0, 0.0
+            X[:, 0] = np.linspace(-1, 1, N)
+            W[0, 0], V[0, 0] = 800.0, 2000.0
+        cases.append((label, (X, W, b, V, c)))
+    return cases
 
 
 def check_forward(fn) -> CheckResult:
@@ -193,20 +225,15 @@ def check_forward(fn) -> CheckResult:
     Returns
     -------
     CheckResult
-        Diagnoses: ``not-implemented``, ``exception``, ``wrong-shape`` (e.g. ``(Y, Z)`` returned in the other
-        order), ``wrong-bias`` (``b`` added to the logits; caught with M == K, where the shapes agree),
-        ``sign-flipped`` (:math:`\sigma(-(XW + b))`), ``overflow`` (nan for logits like 1000), ``other``.
+        Diagnoses: ``not-implemented``, ``exception``, ``wrong-type`` (not two outputs), ``wrong-shape`` (e.g.
+        ``(Y, Z)`` returned in the other order), ``wrong-dtype``, ``wrong-bias`` (``b`` added to the logits;
+        caught with M == K, where the shapes agree), ``sign-flipped`` (:math:`\sigma(-(XW + b))`),
+        ``overflow`` (nan or inf for inputs like 1000, or np.exp of a number above 709), ``global-max`` (the
+        softmax subtracts the whole array's maximum), ``other``.
     """
     check_callable(fn)
-    rng = np.random.default_rng(4)
-    cases = []
-    for label, N, D, M, K, shift in [("M=4, K=3", 7, 2, 4, 3, 0.0), ("M=K=3", 6, 2, 3, 3, 0.0),
-                                     ("logits like 1000", 4, 2, 3, 3, 1000.0)]:  # fmt: skip
-        W, b = rng.normal(size=(D, M)), rng.normal(size=M)
-        V, c = rng.normal(size=(M, K)), rng.normal(size=K) + shift * np.eye(K)[0]
-        cases.append((label, (rng.normal(size=(N, D)) * 2.0, W, b, V, c)))
     per_case, codes, messages = [], [], []
-    for label, args in cases:
+    for label, args in _forward_cases():
         X, W, b, V, c = args
         Z = sigmoid(X @ W + b)
         Y = softmax(Z @ V + c)
@@ -216,29 +243,48 @@ def check_forward(fn) -> CheckResult:
             codes += error_codes(result)
             messages.append(f"On the case {label}: {result.message}")
             continue
-        outputs = unpack(result.value, 2, "Z, Y")
+        outputs = unpack(result.value, 2)
         if outputs is None:
             per_case.append([not_run(f"Z [{label}]", Z.shape), not_run(f"Y [{label}]", Y.shape)])
-            codes.append("wrong-shape")
-            messages.append(unpack_message(result.value, 2, "Z, Y"))
+            code, message = unpack_message(result.value, 2, "Z, Y")
+            codes.append(code)
+            messages.append(message)
             continue
-        got_Z, got_Y = (as_array(o) for o in outputs)
-        rows = [row(f"Z [{label}]", got_Z, Z), row(f"Y [{label}]", got_Y, Y)]
+        rows = [row(f"Z [{label}]", outputs[0], Z), row(f"Y [{label}]", outputs[1], Y)]
         per_case.append(rows)
-        if "overflow" in result.fp_events:
+        got_Z, got_Y = (as_array(o) for o in outputs)
+        if result.overflowed:
             codes.append("overflow")
+            messages.append(f"On the case {label}: {result.overflow_message}")
         if all(r.verdict == "ok" for r in rows):
             continue
-        messages.append(f"Wrong on the case {label}.")
         if same(got_Z, Y) and same(got_Y, Z):
             codes.append("wrong-shape")
             messages.append("You returned (Y, Z): the course's forward returns (Z, Y).")
             continue
-        if got_Y is not None and got_Y.shape == Y.shape and not np.isfinite(got_Y).all():
-            codes.append("overflow")
-        if W.shape[1] == V.shape[1] and same(got_Y, softmax(Z @ V + b)):
-            codes.append("wrong-bias")
-        codes += recognise(got_Z, Z, 1, [(sigmoid(-(X @ W + b)), ["sign-flipped"])])
-        if same(got_Z, Z) and not same(got_Y, Y) and "wrong-bias" not in codes and "overflow" not in codes:
-            codes += recognise(got_Y, Y, 1)
+        if any(r.code for r in rows):
+            codes += [r.code for r in rows if r.code]
+            messages += [f"On the case {label}: {r.note}" for r in rows if r.code]
+            continue
+        messages.append(f"Wrong on the case {label}.")
+        codes += _forward_codes(label, args, got_Z, got_Y, Z, Y)
     return make_result("check_forward", merge_rows(per_case), codes, messages)
+
+
+def _forward_codes(label, args, got_Z, got_Y, Z, Y) -> list[str]:
+    X, W, b, V, c = args
+    large = label in ("inputs like 1000", "rows far apart")
+    with np.errstate(all="ignore"):
+        A = Z @ V + c
+        G = np.exp(A - A.max())
+        variants_Y = [(G / G.sum(axis=1, keepdims=True), ["global-max"])]
+        if W.shape[1] == V.shape[1]:
+            variants_Y.append((softmax(Z @ V + b), ["wrong-bias"]))
+        codes = []
+        if not same(got_Z, Z):
+            codes += _values_codes(label, got_Z, Z, large, [(sigmoid(-(X @ W + b)), ["sign-flipped"])])
+            if same(got_Y, softmax(got_Z @ V + c)):
+                return codes  # Y follows from the learner's Z: nothing else to explain
+        if not same(got_Y, Y):
+            codes += _values_codes(label, got_Y, Y, large, variants_Y)
+    return codes

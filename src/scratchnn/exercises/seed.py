@@ -14,7 +14,10 @@ import numpy as np
 
 from ..datasets import gaussian_clouds
 from ..network import _forward, check_params
-from ._report import HINTS, CheckResult, Row, as_array, call, check_callable, error_codes
+from ._compare import as_array, unpack
+from ._hints import HINTS
+from ._report import CheckResult, Row
+from ._run import call, check_callable, error_codes
 from .layers import check_cross_entropy, check_forward
 from .training import check_train_step
 
@@ -79,23 +82,55 @@ def _quiet(fn):
     return run
 
 
+def _trained(value, X):
+    """The learner's ``(params, costs)`` as float arrays, or a message saying what is wrong with them."""
+    pair = unpack(value, 2)
+    if pair is None:
+        return None, "train must return two things, (params, costs): the dict W1, b1, W2, b2 and its costs."
+    params, costs = pair
+    if not isinstance(params, dict) or any(k not in params for k in ("W1", "b1", "W2", "b2")):
+        return None, "The first thing train returns must be the dict of W1, b1, W2, b2."
+    arrays = {k: as_array(params[k]) for k in ("W1", "b1", "W2", "b2")}
+    try:
+        check_params(arrays)
+    except (TypeError, ValueError, KeyError) as exc:
+        return None, f"The network train returns is not one this check can run: {exc}"
+    if arrays["W1"].shape[0] != X.shape[1]:
+        return None, (f"train returns W1 of shape {arrays['W1'].shape}, but the clouds have {X.shape[1]} "
+                      "features: the check feeds X to the network as it is, without extra columns.")  # fmt: skip
+    costs = as_array(costs)
+    if costs is None or costs.ndim != 1 or costs.size < 2:
+        return None, "The second thing train returns must be the list of the costs it recorded (two or more)."
+    return (arrays, costs.astype(np.float64)), ""
+
+
+def _accuracies(params, X, labels):
+    """The accuracy, and the best accuracy under a relabelling of the classes (a one-hot built off by one)."""
+    with np.errstate(all="ignore"):
+        probs = _forward(params, X, "sigmoid")[0]
+    predictions = np.argmax(probs, axis=1)
+    K = probs.shape[1]
+    accuracy = float(np.mean(predictions == labels))
+    if K <= labels.max():
+        return accuracy, 0.0
+    mapping = np.array([np.bincount(predictions[labels == k], minlength=K).argmax() for k in range(labels.max() + 1)])
+    if len(set(mapping.tolist())) < len(mapping):  # not a relabelling: two classes predicted as one
+        return accuracy, 0.0
+    return accuracy, float(np.mean(predictions == mapping[labels]))
+
+
 def _train_rows(train, X, labels):
     """Rows, codes and messages of training the clouds with the learner's ``train``, twice."""
     result = call(_quiet(train), X.copy(), labels.copy(), epochs=EPOCHS)
     names = ("train: the cost falls", f"train: accuracy >= {TARGET:.0%} within {EPOCHS} epochs",
              "train: the same network twice")  # fmt: skip
+    not_run = [Row(n, None, None, None, None, "not run") for n in names]
     if not result.ok:
-        return [Row(n, None, None, None, None, "not run") for n in names], error_codes(result), [result.message]
-    value = result.value
-    try:
-        params, costs = value
-        check_params(params)
-        costs = as_array(costs)
-        if costs is None or costs.ndim != 1 or costs.size < 2:
-            raise ValueError("costs")
-    except (TypeError, ValueError, KeyError):
-        message = "train must return (params, costs): the dict W1, b1, W2, b2 and the list of costs it recorded."
-        return [Row(n, None, None, None, None, "not run") for n in names], ["wrong-shape"], [message]
+        return not_run, error_codes(result), [result.message]
+    trained, message = _trained(result.value, X)
+    if trained is None:
+        return not_run, ["wrong-type"], [message]
+    params, costs = trained
     rows, codes, messages = [], [], []
     falls = bool(
         np.isfinite(costs).all() and costs[-1] < costs[0] and np.all(np.diff(costs) <= 1e-12 * np.abs(costs[:-1]))
@@ -105,19 +140,22 @@ def _train_rows(train, X, labels):
         codes.append("overflow")
     elif not falls and np.all(np.diff(costs) >= 0):
         codes.append("sign-flipped")
-    probs = _forward({k: np.asarray(v, dtype=np.float64) for k, v in params.items()}, X, "sigmoid")[0]
-    accuracy = float(np.mean(np.argmax(probs, axis=1) == labels))
+    accuracy, relabelled = _accuracies(params, X, labels)
     rows.append(
         Row(f"{names[1]} (got {accuracy:.1%})", None, None, None, None, "ok" if accuracy >= TARGET else "wrong")
     )
-    if accuracy < TARGET and np.isfinite(costs).all():
+    if accuracy < TARGET and relabelled >= TARGET:
+        codes.append("wrong-targets")
+    elif accuracy < TARGET and np.isfinite(costs).all() and falls:
         codes.append("not-converged")
     again = call(_quiet(train), X.copy(), labels.copy(), epochs=EPOCHS)
-    twice = again.ok and isinstance(again.value, tuple) and isinstance(again.value[0], dict)
-    identical = twice and all(np.array_equal(params[k], again.value[0].get(k)) for k in params)
+    second = _trained(again.value, X)[0] if again.ok else None
+    identical = second is not None and all(np.array_equal(params[k], second[0][k]) for k in params)
     rows.append(Row(names[2], None, None, None, None, "ok" if identical else "wrong"))
-    if not identical:
+    if second is not None and not identical:
         codes.append("no-seed")
+    elif second is None:
+        messages.append("The second call of train did not return a network: " + (again.message or "see above."))
     return rows, codes, messages
 
 
@@ -159,7 +197,7 @@ def check_seed_fix(forward, cost, step, train) -> CheckResult:
     parts = [
         ("forward (check_forward)", check_forward(forward)),
         ("cost (check_cross_entropy)", check_cross_entropy(cost)),
-        ("step (check_train_step)", check_train_step(step)),
+        ("step (check_train_step)", check_train_step(step, in_place=True)),
     ]
     rows = [_summary_row(name, result) for name, result in parts]
     codes = [code for _, result in parts for code in result.diagnoses]
@@ -179,5 +217,5 @@ def check_seed_fix(forward, cost, step, train) -> CheckResult:
             hints += [f"(problem {number}) {nudge}", f"(problem {number}) {pointer}"]
     explained = set().union(*(p[0] for p in PROBLEMS))
     hints += [HINTS[c] for c in order if c not in explained]
-    hints += [m for m in dict.fromkeys(messages) if m.startswith(("Your function", "On the case", "train must"))]
+    hints += [m for m in dict.fromkeys(messages) if m.startswith(("Your function", "On the case", "train ", "The "))]
     return CheckResult("check_seed_fix", tuple(rows), tuple(order), (), tuple(hints), show_hints=False)
