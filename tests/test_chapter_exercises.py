@@ -243,7 +243,8 @@ def test_order_rule_can_fail():
     assert order_problems(blocks(BAD_PAGE)) == ["my_forward: no hidden remove-cell assert right after the solution"]
     unlabelled = BAD_PAGE.replace(":label: ex-forward\n", "")
     assert "my_forward: no labelled exercise above the stub" in order_problems(blocks(unlabelled))
-    no_check = BAD_PAGE.replace("check_forward(my_forward)\n```\n\n```{solution-start}", "print(1)\n```\n\n```{solution-start}")
+    first_check = "check_forward(my_forward)\n```\n\n```{solution-start}"
+    no_check = BAD_PAGE.replace(first_check, "print(1)\n```\n\n```{solution-start}")
     assert "my_forward: the cell after the stub is not its check `check_x(my_forward)`" in order_problems(
         blocks(no_check)
     )
