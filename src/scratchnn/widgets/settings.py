@@ -6,6 +6,8 @@ control, a keyword argument, the page's JavaScript) is checked once, here, by :f
 
 from __future__ import annotations
 
+import math
+
 from ..network import ACTIVATIONS
 from ..optim import OPTIMIZERS
 from .data import DATASETS
@@ -61,9 +63,10 @@ def check_settings(settings: dict) -> dict:
             number = float(value)
         except (TypeError, ValueError):
             raise ValueError(f"{name} (the {label}) must be a number, got {value!r}") from None
-        if kind == "int" and (number != int(number) or not spec[0] <= number):
-            raise ValueError(f"{name} (the {label}) must be a whole number >= {spec[0]}, got {value!r}")
-        if kind != "int" and not (number == number and number >= 0 and number != float("inf")):
+        least = 0 if name == "seed" else 1  # the sliders' ranges are suggestions; code may go beyond them
+        if kind == "int" and (not math.isfinite(number) or number != int(number) or number < least):
+            raise ValueError(f"{name} (the {label}) must be a whole number >= {least}, got {value!r}")
+        if kind != "int" and not (math.isfinite(number) and number >= 0):
             raise ValueError(f"{name} (the {label}) must be a finite number >= 0, got {value!r}")
         if name == "lr" and number <= 0:
             raise ValueError(f"lr (the learning rate) must be > 0, got {value!r}")
