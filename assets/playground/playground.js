@@ -86,9 +86,12 @@
     return pre ? pre.textContent : "";
   }
 
+  // Every call imports the module again (a no-op once loaded), so that a restarted Python session still has it.
+  const IMPORT = "import scratchnn.widgets.page as _playground\n";
+
   async function python(code, name) {
     const errors = [];
-    const ok = await window.scratchnnRunner.run(code, name, (kind, data) => {
+    const ok = await window.scratchnnRunner.run(name === "playground" ? IMPORT + code : code, name, (kind, data) => {
       if (kind === "error") errors.push(String(data));
     });
     if (ok) return null;
@@ -111,26 +114,26 @@
       const failed = await python(stepCode(), "the playground's training step");
       if (failed) return stepFailed(`the code cell could not run (${failed})`);
       const json = JSON.stringify(JSON.stringify(settings()));
+      pg.playing = true; // a frame with an error stops it again
       const error = await python(
         `_playground.reset(__import__("json").loads(${json}), globals().get("train_step"))`,
         "playground",
       );
       if (error) return stepFailed(error);
-      pg.playing = true;
     } else if (action.kind === "advance") {
       const error = await python(`_playground.advance(${action.epochs || "None"})`, "playground");
       if (error) return stepFailed(error);
     } else if (action.kind === "point") {
       pg.timing.requested = action.at;
       const [x, y, k] = action.point;
+      pg.playing = true;
       const error = await python(`_playground.add_point(${x}, ${y}, ${k})`, "playground");
       if (error) return stepFailed(error);
-      pg.playing = true;
     } else if (action.kind === "points") {
       pg.timing.requested = action.at;
+      pg.playing = true;
       const error = await python(`_playground.${action.which}()`, "playground");
       if (error) return stepFailed(error);
-      pg.playing = true;
     }
     updateButtons();
   }
@@ -169,6 +172,11 @@
 
   function onFrame(event) {
     const frame = event.detail;
+    if (frame.error) {
+      stepFailed(frame.reset ? `${frame.error} (tried before the first epoch)` : `${frame.error} (in epoch ${frame.epoch})`);
+      if (pg.frame) pg.frame.done = true;
+      return;
+    }
     if (frame.reset) {
       pg.view = { extent: frame.extent, points: frame.points, colours: frame.colours, classes: frame.classes };
       pg.loss = [];
@@ -177,11 +185,6 @@
     }
     pg.loss.push(...frame.loss);
     if (Number.isFinite(frame.test_loss)) pg.testLoss.push([frame.epoch, frame.test_loss]);
-    if (frame.error) {
-      stepFailed(`${frame.error} (at epoch ${frame.epoch + 1})`);
-      if (pg.frame) pg.frame.done = true;
-      return;
-    }
     $(".pg-error").hidden = true;
     pg.frame = frame;
     paintRegions(frame);
@@ -419,7 +422,7 @@
     setText(".pg-which", "Loading Python in this page (about 27 MB the first time)… The explorer below shows precomputed runs meanwhile.");
     try {
       await window.scratchnnRunner.python();
-      const error = await python("import scratchnn.widgets.page as _playground", "playground");
+      const error = await python("", "playground");
       if (error) throw new Error(error);
     } catch (error) {
       button.disabled = false;

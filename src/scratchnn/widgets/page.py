@@ -104,7 +104,12 @@ class PageSession:
         start = time.perf_counter()
         before = t.epoch
         error = ""
-        if not reset:
+        if reset:
+            try:
+                t.check_step()
+            except StepError as exc:
+                error = str(exc)
+        else:
             try:
                 t.advance(epochs if epochs is not None else self.chunk)
             except StepError as exc:
@@ -112,7 +117,7 @@ class PageSession:
             if epochs is None and t.epoch > before:  # aim at FRAME_SECONDS of training per frame
                 per_epoch = (time.perf_counter() - start) / (t.epoch - before)
                 self.chunk = int(min(500, max(1, FRAME_SECONDS / max(per_epoch, 1e-6))))
-        else:
+        if reset:
             t.test_loss = t.cost(*t.data[1::2])
         return self.send(self.frame(t.history.loss[before:], error, reset))
 

@@ -132,7 +132,12 @@ class Trainer:
                 self._take_step(X)
         self.test_loss = self.cost(*self.data[1::2])
 
-    def _take_step(self, X: np.ndarray) -> None:
+    def check_step(self) -> None:
+        """Try the step once on a copy of the parameters (nothing changes): :class:`StepError` if it fails."""
+        if self._update is None and len(self.data[0]):
+            self._take_step(self.data[0], apply=False)
+
+    def _take_step(self, X: np.ndarray, apply: bool = True) -> None:
         s, params = self.settings, self.net.params
         kwargs = {"activation": s["activation"]} if self._pass_activation else {}
         try:
@@ -148,7 +153,9 @@ class Trainer:
             value = np.asarray(value, dtype=float)
             if value.shape != params[key].shape:
                 raise StepError(f"the step returned {key} of shape {value.shape}; expected {params[key].shape}")
-            params[key][...] = value
+        if apply:
+            for key, value in new.items():
+                params[key][...] = value
 
     def cost(self, X: np.ndarray, y: np.ndarray) -> float:
         """Mean cross-entropy of the network on (X, y); NaN for no points."""
