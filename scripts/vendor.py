@@ -10,6 +10,7 @@ Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every pag
                               widgets-setup.js (see below)
     _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner.js, its worker, kernel.py, runner.css)
                               and the CodeMirror 5 editor it uses (lib/codemirror.js + .css, the Python mode)
+    _vendor/vendor/playground/ the live playground of book/playground.md (assets/playground/), on the runner's API
     _vendor/vendor/pyodide/   Python in the page: Pyodide, numpy/matplotlib wheels checked against the official
                               lock, a scratchnn wheel built from src/ (scripts/pyodide_supply.py)
 
@@ -39,6 +40,7 @@ MATHJAX_FILES = ["tex-mml-chtml.js"]
 MATHJAX_DIRS = ["input", "output", "ui", "a11y", "sre", "adaptors"]
 FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
 RUNNER_FILES = ["runner.js", "runner-worker.js", "kernel.py", "runner.css"]
+PLAYGROUND_FILES = ["playground.js", "playground.css"]
 # CodeMirror 5: single-file build, no bundler. Destination name -> path in the npm package.
 CODEMIRROR_FILES = {
     "codemirror.js": "lib/codemirror.js",
@@ -102,6 +104,10 @@ def vendor(project: Path) -> list[str]:
     r_out.mkdir()
     for name in RUNNER_FILES:
         shutil.copy2(project / "assets" / "runner" / name, r_out / name)
+    p_out = out / "playground"
+    p_out.mkdir()
+    for name in PLAYGROUND_FILES:
+        shutil.copy2(project / "assets" / "playground" / name, p_out / name)
     if not version_of(codemirror).startswith("5."):
         raise SystemExit(f"vendor.py: need codemirror 5.x (single-file build), found {version_of(codemirror)}")
     for name, path in CODEMIRROR_FILES.items():

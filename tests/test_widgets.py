@@ -15,6 +15,8 @@ from PIL import Image as PILImage
 import scratchnn as snn
 from scratchnn import widgets
 from scratchnn.network import History
+from scratchnn.widgets.figure import Canvas
+from scratchnn.widgets.live import _status_html
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +203,7 @@ SPIRALS_UNSTABLE = {"dataset": "spirals", "lr": 10.0, "hidden": 1}
 def test_a_redraw_over_the_kept_background_matches_a_full_draw(before, after, monkeypatch):
     """Nothing of the previous run (curves, text, the alarm box) survives a redraw that reuses the background."""
     assert widgets.train_run(**SPIRALS_UNSTABLE).verdict[0] == "unstable"  # the alarm box is shown for it
-    kept = widgets._Canvas()
+    kept = Canvas()
     kept.draw(widgets.train_run(**before))
     full_draws = []
     original = kept.canvas.draw
@@ -209,7 +211,7 @@ def test_a_redraw_over_the_kept_background_matches_a_full_draw(before, after, mo
     run = widgets.train_run(**after)
     fast = np.asarray(PILImage.open(io.BytesIO(kept.draw(run))))
     assert not full_draws  # same layout: the background was reused
-    full = np.asarray(PILImage.open(io.BytesIO(widgets._Canvas().draw(run))))
+    full = np.asarray(PILImage.open(io.BytesIO(Canvas().draw(run))))
     np.testing.assert_array_equal(fast, full)
 
 
@@ -272,7 +274,7 @@ def contrast(a: str, b: str) -> float:
 @pytest.mark.parametrize("level", ["ok", "stalled", "overshoot", "diverged"])
 def test_verdict_text_is_readable_in_both_themes(level):
     run = widgets.Run({}, None, history(), 0.0, 0.0, (level, "message"), 0.0)
-    colour = re.search(r"color:\s*(#[0-9a-fA-F]{6})", widgets._status_html(run)).group(1)
+    colour = re.search(r"color:\s*(#[0-9a-fA-F]{6})", _status_html(run)).group(1)
     # White (light theme) and the grey behind widgets in the book's dark theme: WCAG 2.1 AA asks 4.5:1.
     assert contrast(colour, "#ffffff") >= 4.5 and contrast(colour, "#ced6dd") >= 4.5
 

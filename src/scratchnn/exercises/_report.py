@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..widgets.verdict import PASS_COLOUR, TEXT_ORANGE
 from ._hints import CODES, HINTS, wrap
 
 __all__ = ["CODES", "HINTS", "CheckResult", "Row", "make_result"]
@@ -145,7 +146,7 @@ class CheckResult:
         body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in line) + "</tr>" for line in lines)
         # Dark shades of the course's green and orange: 4.5:1 or more on white and on the dark theme's output
         # panel (the verdict's first word, "passed" or "not yet", carries the meaning; colour only repeats it).
-        colour = "#00664A" if self.passed else "#8F3E00"
+        colour = PASS_COLOUR if self.passed else TEXT_ORANGE
         footer = [f"{c}: {HINTS[c]}" for c in self.diagnoses] if self.show_hints else self._footer()
         notes = "".join(f"<li>{esc(m)}</li>" for m in [*self.messages, *footer])
         return (
