@@ -12,7 +12,7 @@ LINT_PATHS := $(wildcard src tests scripts benchmarks lab assets)
 NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	--nbval-cell-timeout=300 -p scripts.nbval_glue -p no:cacheprovider
 
-.PHONY: setup lock lab vendor book test lint actionlint unit pyodide-unit nbval booktests browser a11y binder clean
+.PHONY: setup lock lab vendor book serve test lint actionlint unit pyodide-unit nbval booktests browser a11y binder clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -46,6 +46,11 @@ vendor: $(STAMP) $(NPM_STAMP)
 # Strict build: every chapter executed, any warning / failing cell / broken reference fails it.
 book: setup vendor
 	$(BIN)/python scripts/build_book.py .
+
+# Serve the built book on http://127.0.0.1:8000/ (PORT=...): Python in the page needs http://, not file://.
+PORT ?= 8000
+serve: $(STAMP)
+	$(BIN)/python scripts/serve.py _build/html --port $(PORT)
 
 # ---- tests, fast to slow; `make test` is the README's test command and what .ci/run calls ----
 test: lint unit pyodide-unit book nbval booktests browser binder

@@ -45,7 +45,7 @@ BUDGETS_S = {"first output, cold cache": 10.0, "first output, warm cache": 3.0, 
 RUN_JS = """async ([index, code]) => {
     const runner = window.scratchnnRunner;
     const cell = runner.state.cells[index];
-    if (code !== null) cell.editor.setValue(code);
+    if (code !== null) runner.editor(cell).setValue(code);
     const start = performance.now();
     await runner.requestRun(cell);
     return (performance.now() - start) / 1000;

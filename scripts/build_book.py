@@ -9,6 +9,7 @@
    cell or broken cross-reference fails the build, and --keep-going reports all of them, each with its page.
 3. Every notebook page of the TOC must have produced its executed notebook in _build/jupyter_execute/.
 4. The code of every executed notebook goes into the site for the in-page runner (scripts/runner_cells.py).
+5. Every page gets its Content-Security-Policy, hashes computed from the built HTML (scripts/csp.py): keep it last.
 
 Exits non-zero if any step fails. The vendored assets (_vendor/, see scripts/vendor.py) must exist first.
 """
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 import yaml
+from csp import csp_pages
 from runner_cells import write_cells
 
 PAGE_SUFFIXES = (".md", ".ipynb")
@@ -119,8 +121,11 @@ def main(argv: list[str]) -> int:
     written = write_cells(book_dir, executed, book_dir / "_build" / "html")
     print(f"In-page runner: the code of {len(written)} pages written to _build/html/_static/vendor/runner/cells/")
 
+    print(f"Content-Security-Policy added to {csp_pages(book_dir / '_build' / 'html')} pages")
+
     index = book_dir / "_build" / "html" / "index.html"
-    print(f"\nBook built in {time.perf_counter() - start:.0f} s. Open {index}")
+    print(f"\nBook built in {time.perf_counter() - start:.0f} s: {index}")
+    print("Serve it with `make serve` and open the address it prints (Python in the page needs http://, not a file).")
     print(f"Executed notebooks: {executed}/")
     return 0
 

@@ -8,8 +8,10 @@ Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every pag
     _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css)
     _vendor/vendor/widgets/   require.js, the ipywidgets HTML manager (embed-amd.js), its fonts and
                               widgets-setup.js (see below)
-    _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner.js, its worker, kernel.py, runner.css)
-                              and the CodeMirror 5 editor it uses (lib/codemirror.js + .css, the Python mode)
+    _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner-view.js, runner.js, its worker, kernel.py,
+                              runner.css) and the CodeMirror 5 editor it uses: codemirror.js is lib/codemirror.js and
+                              the Python mode in one file, each wrapped so that it ignores require.js's define() and
+                              sets window.CodeMirror (a plain <script>: no eval, CSP-clean); codemirror.css
     _vendor/vendor/playground/ the live playground of book/playground.md (assets/playground/), on the runner's API
     _vendor/vendor/pyodide/   Python in the page: Pyodide, numpy/matplotlib wheels checked against the official
                               lock, a scratchnn wheel built from src/ (scripts/pyodide_supply.py)
@@ -39,15 +41,28 @@ MATHJAX_FILES = ["tex-mml-chtml.js"]
 # Loaded on demand by tex-mml-chtml.js: TeX extensions, CHTML fonts, the menu and its accessibility tools.
 MATHJAX_DIRS = ["input", "output", "ui", "a11y", "sre", "adaptors"]
 FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
-RUNNER_FILES = ["runner.js", "runner-worker.js", "kernel.py", "runner.css"]
+RUNNER_FILES = ["runner-view.js", "runner.js", "runner-worker.js", "kernel.py", "runner.css"]
 PLAYGROUND_FILES = ["playground.js", "playground.css"]
 # CodeMirror 5: single-file build, no bundler. Destination name -> path in the npm package.
 CODEMIRROR_FILES = {
-    "codemirror.js": "lib/codemirror.js",
     "codemirror.css": "lib/codemirror.css",
-    "python.js": "mode/python/python.js",
     "LICENSE-codemirror.txt": "LICENSE",
 }
+# Joined into codemirror.js, in this order; each is a UMD module.
+CODEMIRROR_SCRIPTS = ["lib/codemirror.js", "mode/python/python.js"]
+
+
+def codemirror_bundle(codemirror: Path) -> str:
+    """CodeMirror and its Python mode as one classic script that sets window.CodeMirror even beside require.js.
+
+    Each UMD module is wrapped in a function whose ``define``, ``module`` and ``exports`` are undefined, so it takes
+    its "browser global" branch; the mode then finds ``CodeMirror`` as a global.
+    """
+    parts = ["// CodeMirror 5 (MIT, LICENSE-codemirror.txt), joined and wrapped by scripts/vendor.py.\n"]
+    for path in CODEMIRROR_SCRIPTS:
+        source = (codemirror / path).read_text(encoding="utf-8")
+        parts.append(f"(function (define, module, exports) {{\n{source}\n}}).call(window);\n")
+    return "".join(parts)
 
 
 def version_of(package_dir: Path) -> str:
@@ -112,6 +127,7 @@ def vendor(project: Path) -> list[str]:
         raise SystemExit(f"vendor.py: need codemirror 5.x (single-file build), found {version_of(codemirror)}")
     for name, path in CODEMIRROR_FILES.items():
         shutil.copy2(codemirror / path, r_out / name)
+    (r_out / "codemirror.js").write_text(codemirror_bundle(codemirror), encoding="utf-8")
 
     lines = [
         f"mathjax {version_of(mathjax)}",

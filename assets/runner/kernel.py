@@ -12,22 +12,30 @@ sends each piece of output back to the page as it is produced:
 
 Like a notebook: matplotlib's Agg backend, figures drawn after the cell (and by plt.show()); ``myst_nb.glue``
 and ``IPython.display`` have small stand-ins, since the chapters use them and neither package is in the page.
+
+Start-up: matplotlib is imported only when a cell imports it (about 2 s less before a first cell that does not
+plot), and the font list that Pyodide 0.27's matplotlib wheel ships (written by a newer matplotlib, so 3.8
+rejects it and rebuilds it, about a second, at every start) is marked with the version 3.8 expects: its entries
+have the same fields. A KeyboardInterrupt (the page's Stop) and a MemoryError are explained in words.
 """
 
 import ast
 import base64
 import contextlib
+import importlib.abc
+import importlib.metadata
+import importlib.util
 import io
 import os
 import re
 import sys
 import traceback
 import types
+from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+os.environ["MPLBACKEND"] = "Agg"  # whenever a cell imports matplotlib
+# matplotlib version -> FontManager.__version__ its font cache must carry (matplotlib/font_manager.py).
+FONT_LIST_VERSIONS = {"3.8.4": 330}
 
 NAMESPACE = {"__name__": "__main__"}
 TRACEBACK_FRAMES = 6
@@ -56,6 +64,9 @@ def _figure_alt(fig):
 
 
 def _flush_figures():
+    if "matplotlib.pyplot" not in sys.modules:
+        return
+    plt = sys.modules["matplotlib.pyplot"]
     for number in plt.get_fignums():
         fig = plt.figure(number)
         buffer = io.BytesIO()
@@ -70,7 +81,7 @@ def display(*objects, **_):
             _emit("html", obj._repr_html_())
         elif hasattr(obj, "_repr_markdown_"):
             _emit("text", obj._repr_markdown_())
-        elif isinstance(obj, matplotlib.figure.Figure):
+        elif "matplotlib.figure" in sys.modules and isinstance(obj, sys.modules["matplotlib.figure"].Figure):
             obj.canvas.draw()
         else:
             _emit("text", repr(obj))
@@ -121,7 +132,45 @@ def _install_stand_ins():
     myst_nb = types.ModuleType("myst_nb")
     myst_nb.glue = glue
     sys.modules.update({"IPython": ipython, "IPython.display": ipython_display, "myst_nb": myst_nb})
-    plt.show = lambda *args, **kwargs: _flush_figures()
+    sys.meta_path.insert(0, _PyplotHook())
+
+
+class _PyplotHook(importlib.abc.MetaPathFinder):
+    """When a cell first imports matplotlib.pyplot, make its show() draw the figures into the cell's output."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "matplotlib.pyplot":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            module.show = lambda *args, **kwargs: _flush_figures()
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+def _fix_font_list():
+    """Mark the wheel's matplotlib font list with the version this matplotlib expects (see the docstring)."""
+    try:
+        expected = FONT_LIST_VERSIONS.get(importlib.metadata.version("matplotlib"))
+        spec = importlib.util.find_spec("matplotlib")
+    except importlib.metadata.PackageNotFoundError:
+        return
+    if expected is None or spec is None or spec.origin is None:
+        return
+    path = Path(spec.origin).parent / "fontlist.json"
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    fixed = re.sub(r'"_version": \d+', f'"_version": {expected}', text, count=1)
+    if fixed != text:
+        path.write_text(fixed, encoding="utf-8")
 
 
 # IPython line magics the chapters use; they change only how a notebook shows things, so here they do nothing.
@@ -174,6 +223,10 @@ def run_cell(code, name, emit):
                     display(value)
         except BaseException as exc:  # the reader's code: any error is shown, the session goes on
             ok = False
+            if isinstance(exc, KeyboardInterrupt):
+                emit("notice", "Stopped: you pressed Stop. The page's variables are kept.")
+            elif isinstance(exc, MemoryError):
+                emit("notice", f"Python ran out of memory in this cell ({exc or 'MemoryError'}); nothing else is lost.")
             emit("error", _short_traceback(exc))
         try:
             _flush_figures()
@@ -184,12 +237,8 @@ def run_cell(code, name, emit):
 
 
 def start(files):
-    """Once per session: the stand-ins, matplotlib's font cache (it writes to stderr), the chapter's data files."""
-    with contextlib.redirect_stderr(io.StringIO()):
-        import matplotlib.font_manager  # noqa: F401
-
-        plt.figure()
-        plt.close("all")
+    """Once per session: the stand-ins, matplotlib's font list, the chapter's data files."""
+    _fix_font_list()
     _install_stand_ins()
     os.makedirs("/home/pyodide/book", exist_ok=True)
     for path, text in files.items():

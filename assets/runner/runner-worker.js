@@ -2,11 +2,15 @@
 // "Restart Python" is simply a new worker. Every file comes from this site (../pyodide/, written by
 // scripts/vendor.py); Pyodide checks each wheel against the sha256 in the trimmed pyodide-lock.json.
 //
-// Messages in:  {type: "start", files}          load Python, numpy, matplotlib, scratchnn, then kernel.py
-//               {type: "run", id, code, name}   run one cell
+// Messages in:  {type: "start", files, interrupt}  load Python with numpy, matplotlib and scratchnn (their wheels
+//                                                 are fetched and unpacked while the interpreter starts), then
+//                                                 kernel.py; `interrupt` (an Int32Array on a SharedArrayBuffer, or
+//                                                 null) becomes Pyodide's interrupt buffer: the page's Stop
+//               {type: "run", id, code, name}     run one cell
 // Messages out: {type: "progress", loaded, total} bytes of the first load, as they arrive
-//               {type: "ready", seconds} | {type: "failed", message}
+//               {type: "ready", seconds, parts} | {type: "failed", message}
 //               {type: "output", id, kind, data} | {type: "done", id, ok}
+//               {type: "crashed", message}       Python itself failed (not the cell's code): the page ends this worker
 "use strict";
 
 const here = new URL(".", self.location.href);
@@ -33,8 +37,13 @@ function countingFetch(realFetch, onBytes) {
   };
 }
 
-async function start(files) {
+async function start(files, interrupt) {
   const started = performance.now();
+  const parts = {};
+  const lap = (name, since) => {
+    parts[name] = (performance.now() - since) / 1000;
+    return performance.now();
+  };
   const manifest = await (await fetch(pyodideBase + "manifest.json")).json();
   let loaded = 0;
   const report = (bytes) => {
@@ -43,16 +52,21 @@ async function start(files) {
   };
   const realFetch = self.fetch.bind(self);
   self.fetch = countingFetch(realFetch, report);
+  const kernelSource = realFetch(new URL("kernel.py", here).href).then((response) => response.text());
   importScripts(pyodideBase + "pyodide.js");
+  let mark = performance.now();
+  // `packages`: Pyodide fetches the wheels while the interpreter boots, instead of after it.
   const pyodide = await loadPyodide({
     indexURL: pyodideBase,
     lockFileURL: pyodideBase + "pyodide-lock.json",
+    packages: manifest.load,
     stdout: () => {},
     stderr: () => {},
   });
+  mark = lap("interpreter and packages", mark);
   report(manifest.sizes["pyodide.asm.js"]); // loaded by importScripts, not fetch
-  await pyodide.loadPackage(manifest.load, { messageCallback: () => {}, errorCallback: () => {} });
-  const source = await (await realFetch(new URL("kernel.py", here).href)).text();
+  if (interrupt) pyodide.setInterruptBuffer(interrupt);
+  const source = await kernelSource;
   self.fetch = realFetch;
   const module = pyodide.runPython(`
 import types
@@ -61,8 +75,10 @@ kernel.__file__ = "kernel.py"
 exec(compile(${JSON.stringify(source)}, "kernel.py", "exec"), kernel.__dict__)
 kernel`);
   module.start(pyodide.toPy(files));
+  lap("kernel", mark);
   kernel = module;
-  postMessage({ type: "ready", seconds: (performance.now() - started) / 1000 });
+  self.interruptBuffer = interrupt;
+  postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, parts });
 }
 
 function run({ id, code, name }) {
@@ -71,10 +87,14 @@ function run({ id, code, name }) {
     postMessage({ type: "output", id, kind, data: value });
   };
   let ok = false;
+  if (self.interruptBuffer) self.interruptBuffer[0] = 0;
   try {
     ok = kernel.run_cell(code, name, emit);
   } catch (error) {
-    postMessage({ type: "output", id, kind: "error", data: String(error.message || error) });
+    // run_cell catches every Python exception itself: what arrives here is Python failing (out of WebAssembly
+    // memory, a fatal error), after which this interpreter cannot be trusted.
+    postMessage({ type: "crashed", message: String(error.message || error).split("\n")[0] });
+    return;
   }
   postMessage({ type: "done", id, ok });
 }
@@ -83,7 +103,7 @@ self.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "start") {
     try {
-      await start(message.files || {});
+      await start(message.files || {}, message.interrupt || null);
     } catch (error) {
       postMessage({ type: "failed", message: String(error.message || error) });
     }

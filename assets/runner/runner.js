@@ -1,19 +1,33 @@
 // Run and edit the code cells of a chapter in the page itself: Python (Pyodide) runs in the reader's browser,
 // from files this site serves (see scripts/vendor.py). Nothing of Python is downloaded before the first Run.
 //
-// Each code cell gets an editor (CodeMirror 5, Python mode; Shift+Enter runs, Tab leaves the editor), a "Run"
-// button, and an output area under the book's output. The cells of a page share one Python session, in a Web
+// Each code cell gets an editor (CodeMirror 5, Python mode, created when the reader first focuses, clicks or runs
+// the cell: runner-view.js; Shift+Enter runs, Tab leaves the editor), a "Run" button (a "Stop" button and the
+// elapsed time while it runs), and an output area under the book's output. The cells of a page share one Python session, in a Web
 // Worker (runner-worker.js); running a cell first runs the cells above it that have not run yet, including the
 // cells the page does not show (their code is in cells/<page>.json, written by scripts/runner_cells.py). A cell
 // tagged `no-browser` says so and is skipped. Edits are kept in localStorage per page until reset.
+//
+// Stop: where the page is cross-origin isolated (`make serve` sends COOP/COEP), Python is interrupted through a
+// SharedArrayBuffer (KeyboardInterrupt; the session's variables stay); elsewhere the worker is ended and a fresh
+// one starts at the next Run (the page says that the variables are gone). A stopped cell is not run again
+// automatically when a later cell runs the cells above it: the page names it. A crashed worker is reported in
+// words and replaced at the next Run; no edit is lost (edits live in the page and in localStorage).
 (function () {
   "use strict";
+
+  const view = window.scratchnnRunnerView;
+  const el = view.el;
 
   const script = document.currentScript;
   const here = new URL(".", script.src);
   const siteRoot = new URL("../../../", here);
   const NO_BROWSER = "tag_no-browser";
   const storeKey = "scratchnn-runner:" + location.pathname;
+  const RETURNING_KEY = "scratchnn-runner:python-started";
+  const FILE_MESSAGE =
+    "This page was opened as a file, and browsers do not run Python (WebAssembly, workers) from files. Serve " +
+    "the book instead: run `make serve` in the project folder and open the address it prints.";
 
   const state = {
     cells: [], // one per div.cell shown on the page: {el, index, editor, original, output, bar, runButton, ...}
@@ -25,19 +39,11 @@
     queue: Promise.resolve(),
     nextId: 1,
     pending: new Map(), // run id -> {sink, resolve}
+    stopped: new Set(), // book cell indices the reader stopped: not run again unless asked for by their own Run
+    current: null, // {id, bookIndex} of the code running now
+    interrupt: null, // Int32Array on a SharedArrayBuffer when the page is cross-origin isolated
+    edits: {},
   };
-
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value);
-    }
-    for (const child of children) node.append(child);
-    return node;
-  }
 
   function pagePath() {
     // "book/04_training" for .../book/04_training.html
@@ -56,7 +62,8 @@
   function saveEdits() {
     const edits = {};
     for (const cell of state.cells) {
-      if (cell.editor && cell.editor.getValue() !== cell.original) edits[cell.index] = cell.editor.getValue();
+      const code = codeOf(cell);
+      if (code !== null && code !== cell.original) edits[cell.index] = code;
     }
     try {
       if (Object.keys(edits).length) localStorage.setItem(storeKey, JSON.stringify(edits));
@@ -142,8 +149,17 @@
         onclick: () => resetCell(cell),
       });
       cell.resetButton.hidden = true;
+      cell.stopButton = el("button", {
+        type: "button",
+        class: "runner-button runner-stop",
+        "aria-label": `Stop ${label}`,
+        text: "Stop",
+        onclick: () => stop(cell),
+      });
+      cell.stopButton.hidden = true;
+      cell.elapsed = el("span", { class: "runner-elapsed" });
       cell.note = el("span", { class: "runner-cell-note" });
-      bar.append(cell.runButton, cell.resetButton, cell.note);
+      bar.append(cell.runButton, cell.stopButton, cell.elapsed, cell.resetButton, cell.note);
     }
     cell.output = el("div", {
       class: "runner-output",
@@ -159,49 +175,55 @@
     return cell;
   }
 
-  function makeEditor(cell, edits) {
-    if (!cell.highlight || cell.noBrowser) return;
-    const host = el("div", { class: "runner-editor" });
-    cell.highlight.before(host);
-    cell.highlight.hidden = true;
-    const value = Object.prototype.hasOwnProperty.call(edits, cell.index) ? edits[cell.index] : cell.original;
-    cell.editor = window.CodeMirror(host, {
-      value,
-      mode: "python",
-      indentUnit: 4,
-      viewportMargin: Infinity,
-      // Long lines wrap: an editor that scrolled sideways would be a scrollable region that the keyboard cannot
-      // reach (axe: scrollable-region-focusable), and a phone would show a sliver of each line.
-      lineWrapping: true,
-      screenReaderLabel: `Code of cell ${cell.index + 1} (Python). Shift+Enter runs it, Tab leaves the editor.`,
-      extraKeys: {
-        "Shift-Enter": () => requestRun(cell),
-        Tab: false, // no keyboard trap: Tab moves the focus on; Ctrl+] and Ctrl+[ indent
-        "Shift-Tab": false,
-      },
-    });
-    cell.editor.on("change", () => {
+  // The code a cell runs: its editor's, else the reader's stored edit, else the book's.
+  function codeOf(cell) {
+    if (cell.editor) return cell.editor.getValue();
+    if (Object.prototype.hasOwnProperty.call(state.edits, cell.index)) return state.edits[cell.index];
+    return cell.original;
+  }
+
+  const editorHooks = {
+    requestRun: (cell) => requestRun(cell),
+    changed: (cell) => {
       markEdited(cell);
       saveEdits();
-    });
+    },
+    ensureEditor: (cell, focus) => ensureEditor(cell, focus),
+  };
+
+  function ensureEditor(cell, focus) {
+    if (!cell.highlight || cell.noBrowser || !window.CodeMirror) return cell.editor;
+    return view.createEditor(cell, codeOf(cell), editorHooks, focus);
+  }
+
+  function makeEditor(cell) {
+    if (!cell.highlight || cell.noBrowser) return;
+    view.prepareView(cell, editorHooks);
+    // A cell the reader edited before shows their code at once: its editor is created now.
+    if (Object.prototype.hasOwnProperty.call(state.edits, cell.index)) ensureEditor(cell, false);
     markEdited(cell);
-    const details = host.closest("details");
-    if (details) details.addEventListener("toggle", () => cell.editor.refresh());
   }
 
   function markEdited(cell) {
-    const edited = cell.editor.getValue() !== cell.original;
+    const edited = codeOf(cell) !== cell.original;
     cell.resetButton.hidden = !edited;
     cell.el.classList.toggle("runner-edited", edited);
   }
 
   function resetCell(cell) {
-    cell.editor.setValue(cell.original);
+    delete state.edits[cell.index];
+    if (cell.editor) cell.editor.setValue(cell.original);
+    markEdited(cell);
+    saveEdits();
     cell.runButton.focus();
   }
 
   function resetAll() {
-    for (const cell of state.cells) if (cell.editor) cell.editor.setValue(cell.original);
+    state.edits = {};
+    for (const cell of state.cells) {
+      if (cell.editor) cell.editor.setValue(cell.original);
+      if (cell.runButton) markEdited(cell);
+    }
     try {
       localStorage.removeItem(storeKey);
     } catch (error) {
@@ -210,16 +232,66 @@
     announce("Every cell shows the book's code again.");
   }
 
-  function restart() {
+  // End the worker: every run waiting for it resolves as failed; the next Run starts a fresh session.
+  function endWorker() {
     if (state.worker) state.worker.terminate();
     for (const { resolve } of state.pending.values()) resolve(false);
     state.pending.clear();
     state.worker = null;
     state.ready = null;
+    state.current = null;
     state.ran.clear();
+  }
+
+  function restart() {
+    endWorker();
     state.queue = Promise.resolve();
     for (const cell of state.cells) if (cell.runButton) setBusy(cell, false);
     announce("Python restarted: the next Run starts a fresh session and first runs the cells above it again.");
+  }
+
+  // Stop whatever runs now. Interrupt where possible (the variables stay); else end the worker. The code running
+  // now is marked stopped, so that a later cell does not run it again on its way.
+  function stop(cell) {
+    if (state.current) state.stopped.add(state.current.bookIndex);
+    cell.stopRequested = true;
+    const running = state.current;
+    if (state.interrupt && running) {
+      state.interrupt[0] = 2; // SIGINT: Python raises KeyboardInterrupt at its next check
+      announce(`Stopping cell ${cell.index + 1}…`);
+      // Code stuck where Python cannot check (a long NumPy call) still gets ended, within about a second.
+      setTimeout(() => {
+        if (state.current === running) {
+          endWorker();
+          sayVariablesGone(cell, "it did not stop at once");
+        }
+      }, 1000);
+      return;
+    }
+    endWorker();
+    sayVariablesGone(cell, "this page cannot interrupt Python (it is not cross-origin isolated)");
+  }
+
+  function sayVariablesGone(cell, why) {
+    const text =
+      `Stopped: Python was ended because ${why}; the page's variables are gone. The next Run starts a fresh ` +
+      "Python and first runs the cells above it again (not the stopped one).";
+    cell.output.hidden = false;
+    cell.output.append(el("p", { class: "runner-error-title", text }));
+    announce(text);
+  }
+
+  function crashed(message) {
+    const text =
+      `Python crashed (${message}); its variables are gone. Your code is still here: press Run to start a ` +
+      "fresh Python, which first runs the cells above again.";
+    const running = state.current;
+    endWorker();
+    if (running && running.cell) {
+      running.cell.output.hidden = false;
+      running.cell.output.append(el("p", { class: "runner-error-title", text }));
+    }
+    announce(text);
   }
 
   // ---- Python -----------------------------------------------------------------------------------------------
@@ -245,18 +317,28 @@
     state.ready = new Promise((resolve, reject) => {
       const worker = new Worker(new URL("runner-worker.js", here));
       state.worker = worker;
+      state.interrupt = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
       worker.onmessage = (event) => {
+        if (state.worker !== worker) return; // an ended worker's last words
         const message = event.data;
         if (message.type === "progress") setProgress(message.loaded, message.total);
         else if (message.type === "ready") {
           state.progress.hidden = true;
           state.loadSeconds = message.seconds;
+          state.loadParts = message.parts;
           announce(`Python is ready (loaded in ${message.seconds.toFixed(1)} s).`);
+          try {
+            localStorage.setItem(RETURNING_KEY, "1");
+          } catch (error) {
+            // no storage: no early start next time
+          }
           resolve(worker);
         } else if (message.type === "failed") {
           state.progress.hidden = true;
           announce(`Python could not be loaded: ${message.message}`);
           reject(new Error(message.message));
+        } else if (message.type === "crashed") {
+          crashed(message.message);
         } else if (message.type === "output") {
           const run = state.pending.get(message.id);
           if (message.kind === "event") {
@@ -270,11 +352,18 @@
         }
       };
       worker.onerror = (event) => {
-        announce(`Python stopped: ${event.message}`);
-        reject(new Error(event.message));
+        event.preventDefault();
+        if (state.worker !== worker) return;
+        const message = event.message || "the worker stopped";
+        if (state.pending.size || state.current) crashed(message);
+        else {
+          endWorker();
+          announce(`Python stopped: ${message}`);
+        }
+        reject(new Error(message));
       };
       announce("Loading Python…");
-      worker.postMessage({ type: "start", files: state.book.files || {} });
+      worker.postMessage({ type: "start", files: (state.book && state.book.files) || {}, interrupt: state.interrupt });
     });
     state.ready.catch(() => {
       state.ready = null;
@@ -282,72 +371,63 @@
     return state.ready;
   }
 
-  function runCode(code, name, sink) {
+  function runCode(code, name, sink, current) {
     const id = state.nextId++;
     return new Promise((resolve) => {
       state.pending.set(id, { sink, resolve });
+      state.current = Object.assign({ id }, current || { bookIndex: -1 });
+      if (state.interrupt) state.interrupt[0] = 0;
       state.worker.postMessage({ type: "run", id, code, name });
+    }).finally(() => {
+      if (state.current && state.current.id === id) state.current = null;
     });
-  }
-
-  function outputSink(cell) {
-    cell.output.replaceChildren();
-    cell.output.hidden = false;
-    const original = cell.el.querySelector(".cell_output");
-    if (original) original.hidden = true;
-    let stream = null;
-    return (kind, data) => {
-      if (kind === "stream") {
-        if (!stream || stream.dataset.name !== data.name) {
-          stream = el("pre", { class: `runner-stream runner-${data.name}` });
-          stream.dataset.name = data.name;
-          cell.output.append(stream);
-        }
-        stream.textContent += data.text;
-        return;
-      }
-      stream = null;
-      if (kind === "text") cell.output.append(el("pre", { class: "runner-text", text: data }));
-      else if (kind === "html") {
-        const box = el("div", { class: "runner-html" });
-        box.innerHTML = data;
-        cell.output.append(box);
-      } else if (kind === "image") {
-        cell.output.append(el("img", { class: "runner-image", src: `data:image/png;base64,${data.png}`, alt: data.alt }));
-      } else if (kind === "error") cell.output.append(el("pre", { class: "runner-error", text: data }));
-    };
   }
 
   function setBusy(cell, busy) {
     cell.runButton.disabled = busy;
     cell.runButton.textContent = busy ? "Running…" : "Run";
+    cell.stopButton.hidden = !busy;
     cell.el.classList.toggle("runner-busy", busy);
+    clearInterval(cell.clock);
+    if (busy) {
+      const started = performance.now();
+      const tick = () => {
+        cell.elapsed.textContent = `${Math.floor((performance.now() - started) / 1000)} s`;
+      };
+      tick();
+      cell.clock = setInterval(tick, 1000);
+    } else cell.elapsed.textContent = "";
   }
 
   async function runChain(target) {
     const book = await loadBook();
     await startWorker();
     const last = state.shownToBook[target.index];
+    state.stopped.delete(last); // the reader asked for this cell itself
     let earlier = 0;
+    const skipped = [];
     let hiddenProblems = [];
     for (let i = 0; i <= last; i++) {
+      if (target.stopRequested || !state.worker) return;
       if (i < last && state.ran.has(i)) continue;
       const entry = book.cells[i];
       const shownAt = state.shownToBook.indexOf(i);
       const cell = shownAt >= 0 ? state.cells[shownAt] : null;
+      if (i < last && state.stopped.has(i)) {
+        skipped.push(cell ? `cell ${cell.index + 1}` : `hidden cell ${i + 1}`);
+        continue;
+      }
       state.ran.add(i);
       if (!entry.browser || (cell && cell.noBrowser)) continue;
       if (i < last) earlier += 1;
       if (cell) {
-        const code = cell.editor ? cell.editor.getValue() : entry.source;
         cell.el.dataset.runnerState = "running";
-        const ok = await runCode(code, `cell ${cell.index + 1}`, outputSink(cell));
-        cell.el.dataset.runnerState = ok ? "done" : "error";
+        const ok = await runCode(codeOf(cell), `cell ${cell.index + 1}`, view.outputSink(cell), { bookIndex: i, cell });
+        cell.el.dataset.runnerState = state.stopped.has(i) ? "stopped" : ok ? "done" : "error";
       } else {
         const problems = [];
-        const ok = await runCode(entry.source, `hidden cell ${i + 1}`, (kind, data) => {
-          if (kind === "error") problems.push(data);
-        });
+        const sink = (kind, data) => kind === "error" && problems.push(data);
+        const ok = await runCode(entry.source, `hidden cell ${i + 1}`, sink, { bookIndex: i, cell: target });
         if (!ok) hiddenProblems = hiddenProblems.concat(problems);
       }
     }
@@ -358,12 +438,25 @@
         ...hiddenProblems.map((text) => el("pre", { class: "runner-error", text })),
       );
     }
-    target.note.textContent = earlier ? `First ran ${earlier} earlier cell(s) that had not run yet.` : "";
+    const notes = [];
+    if (earlier) notes.push(`First ran ${earlier} earlier cell(s) that had not run yet.`);
+    if (skipped.length) {
+      notes.push(`Skipped ${skipped.join(", ")}: you stopped it; press its own Run to run it again.`);
+    }
+    target.note.textContent = notes.join(" ");
   }
 
   function requestRun(cell) {
-    if (cell.runButton.disabled) return;
+    if (cell.runButton.disabled) return state.queue;
+    if (location.protocol === "file:") {
+      cell.output.hidden = false;
+      cell.output.replaceChildren(el("p", { class: "runner-error-title", text: FILE_MESSAGE }));
+      announce(FILE_MESSAGE);
+      return state.queue;
+    }
+    ensureEditor(cell, false);
     setBusy(cell, true);
+    cell.stopRequested = false;
     state.queue = state.queue
       .then(() => runChain(cell))
       .catch((error) => {
@@ -373,8 +466,11 @@
         announce(`The cell could not run: ${error.message}`);
       })
       .finally(() => {
+        const hadFocus = document.activeElement === cell.stopButton;
         setBusy(cell, false);
-        if (state.ready) announce(`Cell ${cell.index + 1} ran.`);
+        if (hadFocus) cell.runButton.focus();
+        if (cell.stopRequested) cell.el.dataset.runnerState = "stopped";
+        else if (state.ready) announce(`Cell ${cell.index + 1} ran.`);
       });
     return state.queue;
   }
@@ -386,13 +482,22 @@
 
   // ---- start-up ----------------------------------------------------------------------------------------------
 
-  // CodeMirror's files are UMD modules: on a page with require.js (the widget pages) a plain <script> would call
-  // require.js's anonymous define() and break it. Run them with define, module and exports hidden instead.
-  async function loadScript(src) {
-    const response = await fetch(src);
-    if (!response.ok) throw new Error(`could not load ${src}`);
-    const source = await response.text();
-    new Function("define", "module", "exports", `${source}\n//# sourceURL=${src}`)(undefined, undefined, undefined);
+  // codemirror.js is built by scripts/vendor.py with CodeMirror and its Python mode wrapped so that they ignore
+  // require.js (the widget pages have it) and set window.CodeMirror: a plain <script>, no eval.
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const node = el("script", { src });
+      node.addEventListener("load", resolve);
+      node.addEventListener("error", () => reject(new Error(`could not load ${src}`)));
+      document.head.append(node);
+    });
+  }
+
+  // Start Python before the first Run when the reader is about to want it: a returning reader (Python has started
+  // on this site before, so its files are in the browser's cache), or a pointer or focus on a cell.
+  function startEarly() {
+    if (location.protocol === "file:" || state.ready) return;
+    python().catch(() => {});
   }
 
   async function init() {
@@ -402,11 +507,22 @@
     if (!cellEls.length) return;
     state.cells = cellEls.map((node, i) => addControls(node, i));
     buildPanel(cellEls[0]);
+    if (location.protocol === "file:") announce(FILE_MESSAGE);
     document.head.append(el("link", { rel: "stylesheet", href: new URL("codemirror.css", here).href }));
     await loadScript(new URL("codemirror.js", here).href);
-    await loadScript(new URL("python.js", here).href);
-    const edits = loadEdits();
-    for (const cell of state.cells) makeEditor(cell, edits);
+    state.edits = loadEdits();
+    for (const cell of state.cells) makeEditor(cell);
+    for (const cell of state.cells) {
+      cell.el.addEventListener("pointerenter", startEarly, { once: true });
+      cell.el.addEventListener("focusin", startEarly, { once: true });
+    }
+    let returning = false;
+    try {
+      returning = localStorage.getItem(RETURNING_KEY) === "1";
+    } catch (error) {
+      // no storage
+    }
+    if (returning) startEarly();
     document.documentElement.dataset.runnerReady = "true";
   }
 
@@ -414,6 +530,7 @@
   // python(): a Promise of the started session (starts it: the first call loads Python).
   // run(code, name, onOutput): queue code in the page's one session, after any cell already queued; resolves to
   //   true when it raised no exception. onOutput(kind, data) gets the kernel's outputs (kernel.py's docstring).
+  // editor(cell): the cell's CodeMirror editor, created if it is not yet (editors are created on demand).
   // Python code reaches the page with scratchnn_page.send(kind, data): a `scratchnn:<kind>` CustomEvent on
   // document, whose detail is data (converted to plain JavaScript objects).
   function python() {
@@ -429,7 +546,11 @@
     return result;
   }
 
-  window.scratchnnRunner = { state, requestRun, runAll, python, run };
+  function editor(cell) {
+    return ensureEditor(cell, false);
+  }
+
+  window.scratchnnRunner = { state, requestRun, runAll, python, run, stop, editor };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -169,9 +169,10 @@ def test_every_cell_runs_in_the_page_and_prints_what_the_book_printed(context, b
 
 
 def editor_set(tab, index: int, code: str):
-    """Replace the code of cell `index` the way a reader does: click, select all, type."""
-    editor = tab.locator(f"div.runner-cell[data-runner-index='{index}'] .CodeMirror")
-    editor.click()
+    """Replace the code of cell `index` the way a reader does: click (the editor appears), select all, type."""
+    cell = f"div.runner-cell[data-runner-index='{index}']"
+    tab.locator(f"{cell} .runner-code-view, {cell} .CodeMirror").first.click()
+    tab.locator(f"{cell} .CodeMirror textarea").wait_for(state="attached")
     tab.keyboard.press("Control+A")
     tab.keyboard.insert_text(code)
 
