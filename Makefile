@@ -9,6 +9,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 LINT_PATHS := $(wildcard src tests scripts benchmarks lab assets)
+# Checker runs are recorded in the user's data directory (issue 22) except by the build and the tests, which
+# must write nothing and stay deterministic; `make lab` records, like a learner's own JupyterLab.
+export SCRATCHNN_PROGRESS ?= off
 NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	--nbval-cell-timeout=300 -p scripts.nbval_glue -p no:cacheprovider
 
@@ -30,6 +33,7 @@ lock: $(STAMP)
 
 # JupyterLab as Binder serves it: the same packages, the same postBuild (chapters open as notebooks), the prose
 # rendered by jupyterlab-myst. Open book/<chapter>.md from the file browser, or the downloaded .ipynb.
+lab: export SCRATCHNN_PROGRESS = on
 lab: setup
 	PATH="$(abspath $(BIN)):$$PATH" ./postBuild
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
