@@ -209,6 +209,7 @@ def build(out: Path, pages: list[str] | None = None) -> list[Path]:
         otter = Path(sys.executable).parent / "otter"
         print(f"$ otter assign {master} {folder}", flush=True)
         subprocess.run([str(otter), "assign", "-v", str(master), str(folder)], check=True, cwd=master.parent)
+        shutil.copytree(ROOT / "book" / "images", folder / "student" / "images", dirs_exist_ok=True)
         written.append(folder)
     return written
 
