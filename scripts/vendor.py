@@ -8,6 +8,7 @@ Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every pag
     _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css)
     _vendor/vendor/widgets/   require.js, the ipywidgets HTML manager (embed-amd.js), its fonts and
                               widgets-setup.js (see below)
+    _vendor/vendor/progress/  the reader's progress (assets/progress/: progress.js, progress.css)
     _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner-view.js, runner.js, its worker, kernel.py,
                               runner.css) and the CodeMirror 5 editor it uses: codemirror.js is lib/codemirror.js and
                               the Python mode in one file, each wrapped so that it ignores require.js's define() and
@@ -123,6 +124,8 @@ def vendor(project: Path) -> list[str]:
     p_out.mkdir()
     for name in PLAYGROUND_FILES:
         shutil.copy2(project / "assets" / "playground" / name, p_out / name)
+    # The reader's progress (issue 22): the state next to each exercise, the progress page. Ours, no dependency.
+    shutil.copytree(project / "assets" / "progress", out / "progress")
     if not version_of(codemirror).startswith("5."):
         raise SystemExit(f"vendor.py: need codemirror 5.x (single-file build), found {version_of(codemirror)}")
     for name, path in CODEMIRROR_FILES.items():
