@@ -25,7 +25,7 @@ def labels_from_argmax(Y, T):
 @expect()
 def loop_over_samples(Y, T):
     total = 0.0
-    for y, t in zip(Y, T):
+    for y, t in zip(Y, T, strict=True):
         total -= math.log(y[list(t).index(1.0)])
     return total / len(Y)
 

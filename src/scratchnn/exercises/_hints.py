@@ -22,7 +22,8 @@ HINTS: dict[str, str] = {
     "swapped-outputs": "Your function returns the right values in another order: return them in the order of the "
     "docstring (for the forward pass Z first, then Y).",
     "changed-input": "Your function changed one of its inputs in place (the message above names it), which "
-    "this exercise rules out: build new arrays (theta - lr * v rather than theta -= lr * v) and a new dict.",
+    "this exercise rules out: build new arrays (for example theta - lr * v rather than theta -= lr * v) "
+    "and, for a dict, a new dict.",
     "transposed": "An output is the transpose of the right one: swap the order of the matrix product "
     "(for example Z.T @ dA, not dA.T @ Z).",
     "wrong-axis": "The rows of your softmax do not sum to 1, its columns do: sum over axis=1 (each sample's "
