@@ -19,12 +19,18 @@ HINTS: dict[str, str] = {
     "(rows are samples; W is (D, M), V is (M, K)).",
     "wrong-dtype": "An output holds integers, booleans or complex numbers where real numbers belong: compute "
     "in floating point (start from float arrays, and avoid integer division or comparisons as results).",
+    "swapped-outputs": "Your function returns the right values in another order: return them in the order of the "
+    "docstring (for the forward pass Z first, then Y).",
     "changed-input": "Your function changed one of its inputs in place (the message above names it), which "
-    "this exercise rules out: build new arrays (theta - lr * v rather than theta -= lr * v) and a new dict.",
+    "this exercise rules out: build new arrays (for example theta - lr * v rather than theta -= lr * v) "
+    "and, for a dict, a new dict.",
     "transposed": "An output is the transpose of the right one: swap the order of the matrix product "
     "(for example Z.T @ dA, not dA.T @ Z).",
     "wrong-axis": "The rows of your softmax do not sum to 1, its columns do: sum over axis=1 (each sample's "
     "classes), with keepdims=True.",
+    "missing-keepdims": "Your softmax subtracts (or divides by) a row statistic of shape (N,) without keepdims: "
+    "broadcasting lines it up with the columns, not the rows (and fails unless N == K). Write "
+    "A.max(axis=1, keepdims=True) and E.sum(axis=1, keepdims=True), of shape (N, 1).",
     "global-max": "Your softmax subtracts the largest logit of the whole array: a row whose logits are all far "
     "below it underflows to 0 / 0. Subtract each row's own maximum, A.max(axis=1, keepdims=True).",
     "summed-not-mean": "Your result is exactly N times the reference: you summed over the N samples where the "

@@ -163,6 +163,6 @@ def make_result(name: str, rows, diagnoses, messages=()) -> CheckResult:
     found = set(diagnoses)
     if found - {"exception", "not-implemented", "other"}:
         found.discard("exception")  # a recognised mistake explains the error (its message stays in `messages`)
-    if not found and any(row.verdict != "ok" for row in rows):
+    if not found - {"changed-input"} and any(row.verdict != "ok" for row in rows):  # wrong values, unexplained
         found.add("other")
     return CheckResult(name, tuple(rows), tuple(c for c in CODES if c in found), tuple(dict.fromkeys(messages)))

@@ -48,9 +48,7 @@ def _single(name: str, fn, cases, reference, variants) -> CheckResult:
             codes.append(r.code)
             messages.append(f"On the case {label}: {r.note}")
             continue
-        if c.overflowed:
-            codes.append("overflow")
-            messages.append(f"On the case {label}: {c.overflow_message}")
+        found = []
         if r.verdict != "ok":
             large = bool(np.abs(args[0]).max() > 700)
             with np.errstate(all="ignore"):
@@ -58,6 +56,9 @@ def _single(name: str, fn, cases, reference, variants) -> CheckResult:
             codes += found
             if "overflow" in found and not c.overflowed:
                 messages.append(f"On the case {label}: your output holds nan or inf.")
+        if c.overflowed and not {"global-max", "missing-keepdims"} & set(found):
+            codes.append("overflow")
+            messages.append(f"On the case {label}: {c.overflow_message}")
     return make_result(name, rows, codes, messages)
 
 
@@ -107,7 +108,8 @@ def check_softmax(fn) -> CheckResult:
         Diagnoses: ``not-implemented``, ``exception``, ``wrong-shape``, ``wrong-axis`` (columns sum to 1),
         ``sign-flipped`` (softmax of -A), ``overflow`` (nan or inf for logits like 1000, or np.exp of a number
         above 709), ``global-max`` (the maximum of the whole array subtracted, not each row's: a case has rows
-        1000 apart, where that gives 0 / 0), ``wrong-type``, ``wrong-dtype``, ``other``.
+        1000 apart, where that gives 0 / 0), ``missing-keepdims`` (a row maximum or sum of shape (N,),
+        recognised on a square case), ``wrong-type``, ``wrong-dtype``, ``other``.
     """
     check_callable(fn)
     rng = np.random.default_rng(2)
@@ -121,8 +123,13 @@ def check_softmax(fn) -> CheckResult:
     def variants(A):
         E = np.exp(A - A.max(axis=0))
         G = np.exp(A - A.max())
-        return [(E / E.sum(axis=0), ["wrong-axis"]), (softmax(-A), ["sign-flipped"]),
-                (G / G.sum(axis=1, keepdims=True), ["global-max"])]  # fmt: skip
+        found = [(E / E.sum(axis=0), ["wrong-axis"]), (softmax(-A), ["sign-flipped"]),
+                 (G / G.sum(axis=1, keepdims=True), ["global-max"])]  # fmt: skip
+        if A.shape[0] == A.shape[1]:  # without keepdims, (N,) broadcasts along the rows only when N == K
+            F, R = np.exp(A - A.max(axis=1)), np.exp(A - A.max(axis=1, keepdims=True))
+            found += [(F / F.sum(axis=1, keepdims=True), ["missing-keepdims"]), (R / R.sum(axis=1),
+                      ["missing-keepdims"]), (F / F.sum(axis=1), ["missing-keepdims"])]  # fmt: skip
+        return found
 
     return _single("check_softmax", fn, cases, softmax, variants)
 
@@ -225,8 +232,8 @@ def check_forward(fn) -> CheckResult:
     Returns
     -------
     CheckResult
-        Diagnoses: ``not-implemented``, ``exception``, ``wrong-type`` (not two outputs), ``wrong-shape`` (e.g.
-        ``(Y, Z)`` returned in the other order), ``wrong-dtype``, ``wrong-bias`` (``b`` added to the logits;
+        Diagnoses: ``not-implemented``, ``exception``, ``wrong-type`` (not two outputs), ``wrong-shape``,
+        ``swapped-outputs`` (``(Y, Z)``), ``wrong-dtype``, ``wrong-bias`` (``b`` added to the logits;
         caught with M == K, where the shapes agree), ``sign-flipped`` (:math:`\sigma(-(XW + b))`),
         ``overflow`` (nan or inf for inputs like 1000, or np.exp of a number above 709), ``global-max`` (the
         softmax subtracts the whole array's maximum), ``other``.
@@ -259,7 +266,7 @@ def check_forward(fn) -> CheckResult:
         if all(r.verdict == "ok" for r in rows):
             continue
         if same(got_Z, Y) and same(got_Y, Z):
-            codes.append("wrong-shape")
+            codes.append("swapped-outputs")
             messages.append("You returned (Y, Z): the course's forward returns (Z, Y).")
             continue
         if any(r.code for r in rows):

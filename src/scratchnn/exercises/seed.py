@@ -83,25 +83,28 @@ def _quiet(fn):
 
 
 def _trained(value, X):
-    """The learner's ``(params, costs)`` as float arrays, or a message saying what is wrong with them."""
+    """The learner's ``(params, costs)`` as float arrays, or a code and a message saying what is wrong."""
     pair = unpack(value, 2)
     if pair is None:
-        return None, "train must return two things, (params, costs): the dict W1, b1, W2, b2 and its costs."
+        message = "train must return two things, (params, costs): the dict W1, b1, W2, b2 and its costs."
+        return None, ("wrong-shape" if isinstance(value, (list, tuple)) else "wrong-type", message)
     params, costs = pair
     if not isinstance(params, dict) or any(k not in params for k in ("W1", "b1", "W2", "b2")):
-        return None, "The first thing train returns must be the dict of W1, b1, W2, b2."
+        return None, ("wrong-type", "The first thing train returns must be the dict of W1, b1, W2, b2.")
     arrays = {k: as_array(params[k]) for k in ("W1", "b1", "W2", "b2")}
     try:
         check_params(arrays)
-    except (TypeError, ValueError, KeyError) as exc:
-        return None, f"The network train returns is not one this check can run: {exc}"
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        return None, ("wrong-shape", f"The network train returns is not one this check can run: {exc}")
     if arrays["W1"].shape[0] != X.shape[1]:
-        return None, (f"train returns W1 of shape {arrays['W1'].shape}, but the clouds have {X.shape[1]} "
-                      "features: the check feeds X to the network as it is, without extra columns.")  # fmt: skip
+        return None, ("wrong-shape", f"train returns W1 of shape {arrays['W1'].shape}, but the clouds have "
+                      f"{X.shape[1]} features: the check feeds X to the network as it is, without extra "
+                      "columns.")  # fmt: skip
     costs = as_array(costs)
     if costs is None or costs.ndim != 1 or costs.size < 2:
-        return None, "The second thing train returns must be the list of the costs it recorded (two or more)."
-    return (arrays, costs.astype(np.float64)), ""
+        message = "The second thing train returns must be the list of the costs it recorded (two or more)."
+        return None, ("wrong-type", message)
+    return (arrays, costs.astype(np.float64)), None
 
 
 def _accuracies(params, X, labels):
@@ -127,9 +130,9 @@ def _train_rows(train, X, labels):
     not_run = [Row(n, None, None, None, None, "not run") for n in names]
     if not result.ok:
         return not_run, error_codes(result), [result.message]
-    trained, message = _trained(result.value, X)
+    trained, problem = _trained(result.value, X)
     if trained is None:
-        return not_run, ["wrong-type"], [message]
+        return not_run, [problem[0]], [problem[1]]
     params, costs = trained
     rows, codes, messages = [], [], []
     falls = bool(

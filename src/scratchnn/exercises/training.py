@@ -200,7 +200,13 @@ def _compare_update(label, result, names, expected, per_case, codes, messages):
         codes += [r.code for r in rows if r.code]
         messages += [r.note for r in rows if r.code]
         return None
-    return rows, [as_array(o) for o in outputs]
+    got = [as_array(o) for o in outputs]
+    order = [next((j for j, e in enumerate(expected) if same(g, e)), None) for g in got]
+    if None not in order and sorted(order) == list(range(len(names))):
+        codes.append("swapped-outputs")
+        messages.append(f"You returned ({', '.join(names[j] for j in order)}); return ({', '.join(names)}).")
+        return None
+    return rows, got
 
 
 def check_momentum(fn):
