@@ -351,6 +351,8 @@
       const present = pg.view && k < pg.view.classes;
       item.hidden = !present;
       const input = item.querySelector("input");
+      const swatch = item.querySelector(".pg-swatch");
+      if (present && swatch) swatch.style.backgroundColor = pg.view.colours[k];
       input.disabled = !present;
       if (!present && input.checked) $$(".pg-class input")[0].checked = true;
     }
