@@ -11,6 +11,7 @@
   "use strict";
 
   const LOG_CONTROLS = new Set(["lr"]);
+  const PYTHON_FAILED = "The playground's Python failed";
   const MARKERS = ["circle", "square", "triangle"];
   const CURVE_TRAIN = "#0072B2";
   const CURVE_TEST = "#D55E00";
@@ -99,10 +100,10 @@
     return last || "it raised an error";
   }
 
-  function stepFailed(message) {
+  function stepFailed(message, what = "Your training step did not work") {
     pg.playing = false;
     updateButtons();
-    const text = `Your training step did not work: ${message}. Training stopped; the picture shows the last good run.`;
+    const text = `${what}: ${message}. Training stopped; the picture shows the last good run.`;
     setText(".pg-error", text);
     $(".pg-error").hidden = false;
     announce(text);
@@ -119,21 +120,21 @@
         `_playground.reset(__import__("json").loads(${json}), globals().get("train_step"))`,
         "playground",
       );
-      if (error) return stepFailed(error);
+      if (error) return stepFailed(error, PYTHON_FAILED);
     } else if (action.kind === "advance") {
       const error = await python(`_playground.advance(${action.epochs || "None"})`, "playground");
-      if (error) return stepFailed(error);
+      if (error) return stepFailed(error, PYTHON_FAILED);
     } else if (action.kind === "point") {
       pg.timing.requested = action.at;
       const [x, y, k] = action.point;
       pg.playing = true;
       const error = await python(`_playground.add_point(${x}, ${y}, ${k})`, "playground");
-      if (error) return stepFailed(error);
+      if (error) return stepFailed(error, PYTHON_FAILED);
     } else if (action.kind === "points") {
       pg.timing.requested = action.at;
       pg.playing = true;
       const error = await python(`_playground.${action.which}()`, "playground");
-      if (error) return stepFailed(error);
+      if (error) return stepFailed(error, PYTHON_FAILED);
     }
     updateButtons();
   }
@@ -154,7 +155,7 @@
         if (action.kind === "advance") await nextPaint();
       }
     } catch (error) {
-      stepFailed(String(error.message || error));
+      stepFailed(String(error.message || error), PYTHON_FAILED);
     } finally {
       pg.busy = false;
       updateButtons();
@@ -351,6 +352,8 @@
       const present = pg.view && k < pg.view.classes;
       item.hidden = !present;
       const input = item.querySelector("input");
+      const swatch = item.querySelector(".pg-swatch");
+      if (present && swatch) swatch.style.backgroundColor = pg.view.colours[k];
       input.disabled = !present;
       if (!present && input.checked) $$(".pg-class input")[0].checked = true;
     }

@@ -100,6 +100,8 @@ class PageSession:
 
     def advance(self, epochs: int | None = None, *, reset: bool = False) -> dict:
         """Train `epochs` more epochs (None: as many as fit in a frame) and send the frame."""
+        if self.trainer is None:  # a new Python session (the reader restarted it): start again
+            return self.reset(step=self.step)
         t = self.trainer
         start = time.perf_counter()
         before = t.epoch
