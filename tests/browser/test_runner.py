@@ -177,6 +177,12 @@ def editor_set(tab, index: int, code: str):
     tab.keyboard.insert_text(code)
 
 
+def shown_code(tab, index: int) -> str:
+    """The code cell `index` shows: its editor's, or (no editor created yet) the book's highlighted code."""
+    cell = f"div.runner-cell[data-runner-index='{index}']"
+    return tab.locator(f"{cell} .runner-editor, {cell} .runner-code-view").first.inner_text()
+
+
 def test_edit_error_restart_and_reset(context, book_site):
     page = "book/01_forward"
     tab, rec = open_runner_page(context, book_site, page)
@@ -222,11 +228,11 @@ def test_edit_error_restart_and_reset(context, book_site):
         # The edit survives a reload, until "reset to the book's code".
         tab.reload(wait_until="load")
         tab.wait_for_function("document.documentElement.dataset.runnerReady === 'true'")
-        assert "defined:" in tab.locator("div.runner-cell[data-runner-index='0'] .CodeMirror").inner_text()
+        assert "defined:" in shown_code(tab, 0), "the edit did not survive a reload"
         tab.get_by_role("button", name="Reset to the book's code (cell 1)").click()
         tab.reload(wait_until="load")
         tab.wait_for_function("document.documentElement.dataset.runnerReady === 'true'")
-        assert "defined:" not in tab.locator("div.runner-cell[data-runner-index='0'] .CodeMirror").inner_text()
+        assert "defined:" not in shown_code(tab, 0), "the reset cell does not show the book's code"
         assert not rec.external, f"requests to other hosts: {rec.external}"
     finally:
         tab.close()
