@@ -109,13 +109,11 @@ def exercises_of(page: str, text: str, checkers: set[str]) -> list[dict]:
             if calls:
                 checker = calls[0]
                 break
-        first_line = block["body"].strip().split("\n\n")[0].replace("\n", " ")
         found.append(
             {
                 "label": label,
                 "page": page,
                 "title": block["arg"],
-                "text": first_line,
                 "checker": checker,
                 "stub": stub,
             }
