@@ -15,6 +15,8 @@ Used by the progress page (scripts/progress_page.py) and the classroom kit (scri
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import json
 import re
 import sys
@@ -82,6 +84,36 @@ def blocks(text: str) -> list[dict]:
     return found
 
 
+def function_digest(source: str, name: str) -> str | None:
+    """sha256 of the normalised code (``ast.unparse``: no comments, one layout) of function ``name`` in ``source``.
+
+    The same as scratchnn.exercises._recording.function_digest: a run of the book's own solution is not recorded as
+    the learner's pass."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == name:
+            return hashlib.sha256(ast.unparse(node).encode()).hexdigest()
+    return None
+
+
+def solution_digest(items: list[dict], start: int, label: str, stub: str | None) -> str | None:
+    """The digest of the stub's function as the exercise's solution dropdown writes it."""
+    if stub is None:
+        return None
+    inside = False
+    for block in items[start:]:
+        if block["name"] == "solution-start" and block["arg"] == label:
+            inside = True
+        elif block["name"] == "solution-end" and inside:
+            return None
+        elif inside and block["name"] == "code-cell" and (digest := function_digest(block["body"], stub)):
+            return digest
+    return None
+
+
 def page_title(text: str) -> str:
     for line in text.splitlines():
         if line.startswith("# "):
@@ -109,15 +141,14 @@ def exercises_of(page: str, text: str, checkers: set[str]) -> list[dict]:
             if calls:
                 checker = calls[0]
                 break
-        first_line = block["body"].strip().split("\n\n")[0].replace("\n", " ")
         found.append(
             {
                 "label": label,
                 "page": page,
                 "title": block["arg"],
-                "text": first_line,
                 "checker": checker,
                 "stub": stub,
+                "solution": solution_digest(items, i + 1, label, stub),
             }
         )
     return found

@@ -1,6 +1,8 @@
 """Progress outside the page (issue 22): checker runs recorded under the exercise's label, the table, the file."""
 
+import importlib
 import json
+import re
 import subprocess
 import sys
 import types
@@ -135,3 +137,18 @@ def test_feedback_names_the_mistake_with_its_hint():
     assert _recording.feedback(ex.check_sigmoid(good_sigmoid)) == "passed"
     message = _recording.feedback(ex.check_sigmoid(my_sigmoid))
     assert message.startswith("not-implemented: ") and "NotImplementedError" in message
+
+
+def test_the_books_own_solution_is_not_recorded(record_to, tmp_path, monkeypatch):
+    text = (ROOT / "book" / "01_forward.md").read_text(encoding="utf-8")
+    inside = text.split("```{solution-start} forward-ex-stable-sigmoid")[1].split("```{solution-end}")[0]
+    code = re.search(r"```\{code-cell\}[^\n]*\n(.*?)\n```", inside, flags=re.DOTALL).group(1)
+    (tmp_path / "book_solution.py").write_text(
+        "import numpy as np\nfrom scratchnn.exercises import check_sigmoid\n\n" + code
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("book_solution")  # runs the solution cell, with its check
+    assert ex.check_sigmoid(module.my_sigmoid).passed
+    assert not record_to.exists(), "the book's solution was recorded as the learner's pass"
+    assert _recording.is_book_solution("check_sigmoid", module.my_sigmoid)
+    assert not _recording.is_book_solution("check_sigmoid", good_sigmoid)

@@ -125,9 +125,17 @@
     }
   }
 
+  // Only the reader's own runs count: a check run by a cell of a solution dropdown (the book's solution) or by
+  // a cell the page does not show (the book's hidden "the solution passes" checks, run before a later cell)
+  // says nothing about the reader. runner.js marks the shown cell that runs with data-runner-state="running".
+  function fromReadersCell() {
+    const running = document.querySelector("div.runner-cell[data-runner-state='running']");
+    return Boolean(running) && !running.closest(".solution");
+  }
+
   document.addEventListener("scratchnn:check", (event) => {
     const entry = event.detail || {};
-    if (typeof entry.label !== "string" || !entry.label) return;
+    if (typeof entry.label !== "string" || !entry.label || !fromReadersCell()) return;
     const data = load();
     data.exercises[entry.label] = {
       state: entry.state === "passed" ? "passed" : "failed",

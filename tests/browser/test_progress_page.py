@@ -20,7 +20,11 @@ pytestmark = pytest.mark.browser
 CHAPTER = "book/01_forward"
 LABEL = "forward-ex-stable-sigmoid"
 RUN_TIMEOUT_MS = 600_000
-NAIVE = 'def my_sigmoid(A):\n    """Overflows for large negative A."""\n    return 1 / (1 + np.exp(-A))\n'
+# The seed's first bug: the hidden bias b where the output bias c belongs (the checker names it "wrong-bias").
+WRONG_BIAS = (
+    "def my_forward(X, W, b, V, c):\n    Z = snn.sigmoid(X @ W + b)\n    A = Z @ V + b\n"
+    "    E = np.exp(A - A.max(axis=1, keepdims=True))\n    return Z, E / E.sum(axis=1, keepdims=True)\n"
+)
 STABLE = (
     "def my_sigmoid(A):\n    A = np.asarray(A, dtype=float)\n    e = np.exp(-np.abs(A))\n"
     "    return np.where(A >= 0, 1.0, e) / (1.0 + e)\n"
@@ -79,11 +83,18 @@ def test_a_check_in_the_page_is_remembered_everywhere(context, book_site, shot_d
     check = tab.evaluate(FIND_CELL_JS, ["check_sigmoid(my_sigmoid)", True])
     assert 0 <= stub < check, (stub, check)
 
-    set_code(tab, stub, NAIVE)
-    run_cell(tab, check)
-    assert badge(tab).inner_text() == "Mistake: overflow"
+    run_cell(tab, check)  # the stub as the book gives it
+    assert badge(tab).inner_text() == "Mistake: not-implemented"
+
+    forward_stub = tab.evaluate(FIND_CELL_JS, ["def my_forward(", False])
+    forward_check = tab.evaluate(FIND_CELL_JS, ["check_forward(my_forward)", True])
+    set_code(tab, forward_stub, WRONG_BIAS)
+    run_cell(tab, forward_stub)
+    run_cell(tab, forward_check)
+    assert badge(tab, "forward-ex-write-forward").inner_text() == "Mistake: wrong-bias"
 
     set_code(tab, stub, STABLE)
+    run_cell(tab, stub)  # a cell that already ran is not run again by running a cell below it
     run_cell(tab, check)
     assert badge(tab).inner_text() == "Passed"
     tab.screenshot(path=str(shot_dir / "progress-chapter-passed.png"), full_page=False)
@@ -102,7 +113,8 @@ def test_a_check_in_the_page_is_remembered_everywhere(context, book_site, shot_d
     page, _ = open_page(context, book_site, "book/progress", runner=False)
     page.locator(".progress-summary").wait_for()
     assert progress_state(page) == "Passed"
-    assert progress_state(page, "forward-ex-write-forward") == "Not tried yet"
+    assert progress_state(page, "forward-ex-write-forward") == "Mistake: wrong-bias"
+    assert progress_state(page, "softmax-ex-write-softmax") == "Not tried yet"
     assert "1 of" in page.locator(".progress-summary").inner_text()
     page.screenshot(path=str(shot_dir / "progress-page.png"), full_page=True)
     assert not check_axe(page), check_axe(page)
@@ -116,7 +128,7 @@ def test_a_check_in_the_page_is_remembered_everywhere(context, book_site, shot_d
     assert badge(tab).inner_text() == "Passed", "not remembered after visiting other pages"
     set_code(tab, stub, STABLE + "\n# an edit after the pass\n")
     assert badge(tab).inner_text() == "Changed since it passed"
-    run_cell(tab, check)
+    run_cell(tab, check)  # runs the edited stub first (this page's session has not run it)
     assert badge(tab).inner_text() == "Passed", "the next check did not clear 'changed'"
     tab.close()
 

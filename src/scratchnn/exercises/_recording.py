@@ -9,7 +9,9 @@ records ``{"state": "passed" | "failed", "diagnosis": code | None, "checker", "t
 - elsewhere (JupyterLab, Binder, a plain Python session): in a JSON file in the user's data directory
   (:func:`progress_file`), the same format as the file the page exports.
 
-Recording is off when the environment variable ``SCRATCHNN_PROGRESS`` is ``off`` (or ``0``/``false``/``no``):
+A run of the book's own solution (the solution dropdown's cell, the book's hidden checks that it passes) is not
+recorded: it says nothing about the learner. Recording is off when the environment variable
+``SCRATCHNN_PROGRESS`` is ``off`` (or ``0``/``false``/``no``):
 the book build, nbval and the tests set it, so that they write nothing. ``SCRATCHNN_PROGRESS_FILE`` names
 another file. Recording never changes a checker's result and never raises: a file that cannot be written is
 skipped silently.
@@ -17,10 +19,14 @@ skipped silently.
 
 from __future__ import annotations
 
+import ast
 import functools
+import hashlib
+import inspect
 import json
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from datetime import datetime, timezone
 from importlib import resources
@@ -67,6 +73,28 @@ def label_for(checker: str, fn: object = None) -> str | None:
         if ex["stub"] and ex["stub"] == stub:
             return ex["label"]
     return matches[0]["label"] if matches else None
+
+
+def function_digest(fn: object) -> str | None:
+    """sha256 of the normalised code of ``fn`` (``ast.unparse``), as scripts/exercise_catalogue.py computes it for
+    each exercise's solution; None when the source cannot be read."""
+    try:
+        source = inspect.getsource(fn)
+        node = ast.parse(textwrap.dedent(source)).body[0]
+    except (OSError, TypeError, SyntaxError, IndexError):
+        return None
+    if not isinstance(node, ast.FunctionDef):
+        return None
+    return hashlib.sha256(ast.unparse(node).encode()).hexdigest()
+
+
+def is_book_solution(checker: str, fn: object) -> bool:
+    """True when ``fn`` is the book's own solution of the exercise (the solution cell, the book's hidden checks)."""
+    solutions = {
+        ex["solution"] for page in catalogue()["pages"] for ex in page["exercises"] if ex["checker"] == checker
+    }
+    solutions.discard(None)
+    return bool(solutions) and function_digest(fn) in solutions
 
 
 def diagnosis_of(result: object) -> str | None:
@@ -150,8 +178,9 @@ def recorded(check: Callable) -> Callable:
         result = check(*args, **kwargs)
         if enabled():
             try:
-                label = label_for(check.__name__, args[0] if args else None)
-                if label is not None:
+                fn = args[0] if args else None
+                label = label_for(check.__name__, fn)
+                if label is not None and not is_book_solution(check.__name__, fn):
                     record(label, entry(check.__name__, result))
             except Exception:
                 pass  # recording must never change what a checker does
