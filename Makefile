@@ -15,8 +15,8 @@ export SCRATCHNN_PROGRESS ?= off
 NBVAL_FLAGS := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	--nbval-cell-timeout=300 -p scripts.nbval_glue -p no:cacheprovider
 
-.PHONY: setup lock lab vendor book serve test lint actionlint unit pyodide-unit nbval booktests browser a11y binder \
-	classroom classroom-test clean
+.PHONY: setup lock lab vendor book serve test lint actionlint unit pyodide-unit nbval booktests browser a11y lighthouse \
+	lighthouse-heavy binder classroom classroom-test clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -39,7 +39,8 @@ lab: setup
 	PATH="$(abspath $(BIN)):$$PATH" ./postBuild
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Pinned browser assets (MathJax 3, require.js, ipywidgets HTML manager) and the workflow linter.
+# Pinned browser assets (KaTeX's stylesheet and fonts, require.js, ipywidgets HTML manager, ...), the workflow linter,
+# axe-core and Lighthouse.
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
@@ -58,8 +59,8 @@ serve: $(STAMP)
 	$(BIN)/python scripts/serve.py _build/html --port $(PORT)
 
 # ---- tests, fast to slow; `make test` is the README's test command and what .ci/run calls ----
-test: lint unit pyodide-unit book nbval booktests browser binder classroom-test
-	@echo "make test: all stages passed (lint, unit, pyodide-unit, book, nbval, booktests, browser, binder, classroom-test)."
+test: lint unit pyodide-unit book nbval booktests browser lighthouse-heavy binder classroom-test
+	@echo "make test: all stages passed (lint, unit, pyodide-unit, book, nbval, booktests, browser, lighthouse-heavy, binder, classroom-test)."
 
 lint: setup actionlint
 	$(BIN)/ruff check $(LINT_PATHS)
@@ -78,7 +79,8 @@ unit: setup
 # Tests of the tooling around the package (the Binder lock and reading view, the Pyodide supply chain itself) need
 # the host's Jupyter/build stack and stay out.
 PYODIDE_UNIT_IGNORE := --ignore=tests/book --ignore=tests/browser --ignore=tests/binder --ignore=tests/classroom \
-	--ignore=tests/test_reading_view.py --ignore=tests/test_lock.py --ignore=tests/test_pyodide_supply.py
+	--ignore=tests/test_reading_view.py --ignore=tests/test_lock.py --ignore=tests/test_pyodide_supply.py \
+	--ignore=tests/test_site_html.py --ignore=tests/lighthouse
 pyodide-unit: vendor
 	$(BIN)/python -m pip download -q --no-deps --only-binary=:all: --require-hashes \
 		-r tests/pyodide/requirements.txt -d .cache/pyodide-test
@@ -105,6 +107,20 @@ A11Y_TESTS := tests/browser/test_accessibility.py tests/browser/test_accessibili
 a11y: book
 	scripts/install_browser.sh
 	$(BIN)/python -m pytest -m browser $(A11Y_TESTS)
+
+# Lighthouse 12.2.3 (npm, pinned) in Debian's Chromium on the built site served locally, mobile and desktop presets
+# (scripts/lighthouse.py). The gate: performance >= 80 mobile / 95 desktop, accessibility, best practices and SEO
+# 100. `make lighthouse` runs every page of _toc.yml (about a minute a page); `make test` runs lighthouse-heavy:
+# the proof that the gate can fail, then the intro, the page with the most maths, the longest page, the playground.
+LIGHTHOUSE_PAGES ?= all
+lighthouse: book
+	scripts/install_browser.sh
+	$(BIN)/python scripts/lighthouse.py --pages $(LIGHTHOUSE_PAGES)
+
+lighthouse-heavy: book
+	scripts/install_browser.sh
+	$(BIN)/python -m pytest tests/lighthouse
+	$(BIN)/python scripts/lighthouse.py --pages heavy
 
 # Binder with a real client (tests/binder/): an environment built from the repository's own files the way
 # repo2docker does (the lock, runtime.txt, postBuild), a JupyterLab server on 127.0.0.1, Debian's Chromium

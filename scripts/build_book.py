@@ -9,7 +9,9 @@
    cell or broken cross-reference fails the build, and --keep-going reports all of them, each with its page.
 3. Every notebook page of the TOC must have produced its executed notebook in _build/jupyter_execute/.
 4. The code of every executed notebook goes into the site for the in-page runner (scripts/runner_cells.py).
-5. Every page gets its Content-Security-Policy, hashes computed from the built HTML (scripts/csp.py): keep it last.
+5. Speed and a clean console (scripts/site_html.py): no icon script, no duplicate inline script, a meta
+   description and image sizes on every page; a formula KaTeX could not render fails the build.
+6. Every page gets its Content-Security-Policy, hashes computed from the built HTML (scripts/csp.py): keep it last.
 
 Exits non-zero if any step fails. The vendored assets (_vendor/, see scripts/vendor.py) must exist first.
 """
@@ -25,6 +27,7 @@ from pathlib import Path
 import yaml
 from csp import csp_pages
 from runner_cells import write_cells
+from site_html import improve_site
 
 PAGE_SUFFIXES = (".md", ".ipynb")
 
@@ -121,6 +124,12 @@ def main(argv: list[str]) -> int:
     written = write_cells(book_dir, executed, book_dir / "_build" / "html")
     print(f"In-page runner: the code of {len(written)} pages written to _build/html/_static/vendor/runner/cells/")
 
+    problems = improve_site(book_dir / "_build" / "html", book_dir)
+    for problem in problems:
+        print(f"ERROR: {problem}", file=sys.stderr)
+    if problems:
+        print("Book build FAILED: fix the maths above (KaTeX renders it at build time).", file=sys.stderr)
+        return 1
     print(f"Content-Security-Policy added to {csp_pages(book_dir / '_build' / 'html')} pages")
 
     index = book_dir / "_build" / "html" / "index.html"

@@ -4,7 +4,11 @@ The book is served without any CDN: _config.yml sets ``html_static_path: [_vendo
 ``_vendor/vendor/`` lands in ``_build/html/_static/vendor/``. The folder is not ``_static/`` on purpose:
 Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every page.
 
-    _vendor/vendor/mathjax/   MathJax 3 (tex-mml-chtml.js and the components it loads on demand)
+    _vendor/vendor/mathjax/   MathJax 3 (tex-mml-chtml.js and the components it loads on demand); no page loads it
+                              since the maths is rendered at build time, the browser tests' broken page does
+    _vendor/vendor/katex/     KaTeX's stylesheet and fonts for the maths rendered at build time (sphinxcontrib-katex
+                              with katex_prerender); npm katex must be the version that sphinxcontrib-katex bundles
+    _vendor/vendor/icons.css  the theme's few icons as CSS masks instead of its 1.4 MB icon script (scripts/icons.py)
     _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css)
     _vendor/vendor/widgets/   require.js, the ipywidgets HTML manager (embed-amd.js), its fonts and
                               widgets-setup.js (see below)
@@ -34,6 +38,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from icons import write_icon_css
 from pyodide_supply import vendor_pyodide
 
 HERE = Path(__file__).resolve().parent
@@ -70,6 +75,23 @@ def version_of(package_dir: Path) -> str:
     return json.loads((package_dir / "package.json").read_text())["version"]
 
 
+def vendor_katex(katex: Path, out: Path) -> str:
+    """Copy KaTeX's stylesheet, fonts and licence; the build's renderer must be the same KaTeX version."""
+    from sphinxcontrib.katex import katex_version
+
+    if not (katex / "package.json").is_file():
+        raise SystemExit(f"vendor.py: {katex} not installed; run `npm ci` first")
+    if version_of(katex) != katex_version:
+        raise SystemExit(
+            f"vendor.py: npm katex is {version_of(katex)} but sphinxcontrib-katex renders with KaTeX {katex_version}: "
+            "pin the same version in package.json, or the stylesheet will not match the HTML"
+        )
+    shutil.copytree(katex / "dist" / "fonts", out / "fonts")
+    shutil.copy2(katex / "dist" / "katex.min.css", out / "katex.min.css")
+    shutil.copy2(katex / "LICENSE", out / "LICENSE")
+    return f"katex {version_of(katex)} (stylesheet and {len(list((out / 'fonts').iterdir()))} font files)"
+
+
 def vendor(project: Path) -> list[str]:
     """Recreate ``project/_vendor`` from ``project/node_modules``; return one line per package copied."""
     modules = project / "node_modules"
@@ -94,6 +116,9 @@ def vendor(project: Path) -> list[str]:
     for name in MATHJAX_DIRS:
         shutil.copytree(mathjax / "es5" / name, mj_out / name)
     shutil.copy2(mathjax / "LICENSE", mj_out / "LICENSE")
+
+    katex_line = vendor_katex(modules / "katex", out / "katex")
+    icons_line = write_icon_css(out / "icons.css")
 
     w_out = out / "widgets"
     w_out.mkdir(parents=True)
@@ -137,6 +162,8 @@ def vendor(project: Path) -> list[str]:
         f"requirejs {version_of(requirejs)}",
         f"@jupyter-widgets/html-manager {version_of(manager)} ({len(fonts)} font files)",
         f"codemirror {version_of(codemirror)}",
+        katex_line,
+        icons_line,
         *vendor_pyodide(project, out / "pyodide"),
     ]
     (out / "VERSIONS.txt").write_text("\n".join(lines) + "\n")

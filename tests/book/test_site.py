@@ -123,13 +123,19 @@ def test_no_page_loads_anything_from_another_host(html_dir: Path):
     assert not bad, f"built files that load from another host: {json.dumps(bad, indent=1)}"
 
 
-def test_pages_use_the_vendored_mathjax_and_widget_manager(html_dir: Path):
+def test_pages_use_the_vendored_katex_and_widget_manager(html_dir: Path):
     intro = (html_dir / "book" / "intro.html").read_text(encoding="utf-8")
-    assert 'src="../_static/vendor/mathjax/tex-mml-chtml.js' in intro
+    # Maths is rendered at build time: the pages link KaTeX's stylesheet from the site and load no maths script.
+    assert 'href="../_static/vendor/katex/katex.min.css' in intro
+    pages = [p for p in html_dir.rglob("*.html") if "_static" not in p.parts]
+    maths_script = re.compile(r"<script[^>]*mathjax|window\.MathJax", re.IGNORECASE)
+    assert not [str(p) for p in pages if maths_script.search(p.read_text(encoding="utf-8"))]
     vendor = html_dir / "_static" / "vendor"
-    assert (vendor / "mathjax" / "tex-mml-chtml.js").is_file()
-    assert (vendor / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2" / "MathJax_Main-Regular.woff").is_file()
-    assert "mathjax 3." in (vendor / "VERSIONS.txt").read_text()
+    css = (vendor / "katex" / "katex.min.css").read_text(encoding="utf-8")
+    fonts = set(re.findall(r"url\((fonts/[^)]+)\)", css))
+    assert fonts, "no font references in katex.min.css: has KaTeX changed?"
+    assert not sorted(f for f in fonts if not (vendor / "katex" / f).is_file())
+    assert "katex 0.16." in (vendor / "VERSIONS.txt").read_text()
     # The widget manager asks for its fonts next to the module URLs that widgets-setup.js maps into this folder.
     widgets = vendor / "widgets"
     for name in ("require.js", "widgets-setup.js", "embed-amd.js"):
@@ -153,7 +159,7 @@ def test_assets_are_not_in_a_folder_named_static():
     sphinx = config["sphinx"]["config"]
     assert sphinx["html_static_path"] == ["_vendor"]
     assert not (ROOT / "_static").exists(), "Jupyter Book injects every .js/.css under _static/ into every page"
-    assert sphinx["mathjax_path"].startswith("vendor/")
+    assert sphinx["katex_css_path"].startswith("vendor/")
     assert all(path.startswith("vendor/") for path in sphinx["nb_ipywidgets_js"])
 
 

@@ -59,3 +59,11 @@ def test_weekly_workflow_tests_the_newest_versions_instead_of_the_lock():
     assert day == month == "*" and weekday.isdigit(), f"not once a week: {schedule['cron']}"
     runs = [step.get("run") for step in workflow["jobs"]["test-newest"]["steps"]]
     assert "make test REQUIREMENTS=requirements.in" in runs
+
+
+def test_weekly_workflow_runs_lighthouse_on_every_page():
+    workflow = yaml.safe_load(NEWEST.read_text())
+    runs = [step.get("run") for step in workflow["jobs"]["lighthouse-every-page"]["steps"]]
+    assert "make lighthouse" in runs
+    makefile = (ROOT / "Makefile").read_text()
+    assert "LIGHTHOUSE_PAGES ?= all" in makefile and "scripts/lighthouse.py --pages $(LIGHTHOUSE_PAGES)" in makefile

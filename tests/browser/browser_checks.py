@@ -23,13 +23,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-# Console output that Jupyter Book 1 produces on every page and that is harmless (DESIGN.md section 3). Exact
-# texts: anything else of level error/warning, and any other uncaught exception, is a problem.
-#  - sphinx-thebe and sphinx-book-theme both write `const THEBE_JS_URL = ...` into an inline script; the second
-#    declaration throws (an uncaught SyntaxError, reported as a page error). Thebe is off (launch_buttons).
-#  - pydata-sphinx-theme reads the colour mode from localStorage, finds "" on a first visit, resets it to auto.
-KNOWN_PAGE_ERRORS = frozenset({"Identifier 'THEBE_JS_URL' has already been declared"})
-KNOWN_CONSOLE_MESSAGES = frozenset({("error", "Got invalid theme mode: . Resetting to auto.")})
+# Every console error/warning and every uncaught exception is a problem. The two that Jupyter Book 1 used to
+# produce on every page are fixed at build time (issue 23): the duplicate inline `const THEBE_JS_URL` is removed
+# by scripts/site_html.py, the colour mode falls back to "auto" (_config.yml html_context). Keep these empty.
+KNOWN_PAGE_ERRORS: frozenset[str] = frozenset()
+KNOWN_CONSOLE_MESSAGES: frozenset[tuple[str, str]] = frozenset()
 FAILING_CONSOLE_TYPES = frozenset({"error", "warning", "assert"})
 
 CHROMIUM_ARGS = [
@@ -158,22 +156,6 @@ def record(page, base: str) -> PageRecord:
     return rec
 
 
-def wait_for_mathjax(page) -> str | None:
-    """Wait until MathJax 3 has started and finished typesetting; return a problem or None."""
-    try:
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=TIMEOUT_MS)
-        # widgets-setup.js chains widget-label typesets onto startup.promise: wait until the chain is stable.
-        page.evaluate(
-            """async () => {
-                let p;
-                do { p = MathJax.startup.promise; await p; } while (p !== MathJax.startup.promise);
-            }"""
-        )
-    except Exception as err:  # a Playwright timeout or a rejected promise
-        return f"MathJax did not start or did not finish typesetting: {str(err).splitlines()[0]}"
-    return None
-
-
 def wait_for_widgets(page) -> str | None:
     """Wait until every embedded widget view has been rendered by the widget manager; a problem or None."""
     n_views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
@@ -194,7 +176,7 @@ def wait_for_widgets(page) -> str | None:
 
 def open_page(context, base: str, path: str, *, settle: bool = True) -> tuple[object, PageRecord, list[str]]:
     """Open `base + path` in a new tab of `context` (one recorded page per context), recording it; with `settle`,
-    wait for MathJax and the widgets (not for a page that redirects at once).
+    wait for the widgets (not for a page that redirects at once).
 
     Returns (page, record, problems met while waiting)."""
     page = context.new_page()
@@ -208,12 +190,7 @@ def open_page(context, base: str, path: str, *, settle: bool = True) -> tuple[ob
         rec.source_html = ""
     if not settle:
         return page, rec, []
-    waiting = []
-    if page.evaluate("() => !!(window.MathJax)"):
-        waiting.append(wait_for_mathjax(page))
-    waiting.append(wait_for_widgets(page))
-    if page.evaluate("() => !!(window.MathJax && MathJax.startup)"):
-        waiting.append(wait_for_mathjax(page))  # labels of widgets that have just rendered
+    waiting = [wait_for_widgets(page)]
     return page, rec, [w for w in waiting if w]
 
 
@@ -316,35 +293,37 @@ class _MathCounter(HTMLParser):
 
 
 def count_source_math(html: str) -> tuple[int, int]:
-    """(math elements, math expressions) in a page's HTML source, before MathJax."""
+    """(math elements, TeX-delimited expressions) in a page's HTML source."""
     parser = _MathCounter()
     parser.feed(html)
     parser.close()
     return len(parser.texts), parser.expressions()
 
 
-MATH_STATE_JS = """() => {
+MATH_STATE_JS = """async () => {
+    await document.fonts.ready;
     const math = [...document.querySelectorAll('.math')].filter(e => !e.parentElement.closest('.math'));
-    const inMath = math.reduce((n, e) => n + e.querySelectorAll('mjx-container').length, 0);
-    const untypeset = math.filter(e => e.querySelectorAll('mjx-container').length === 0)
+    const inMath = math.reduce((n, e) => n + e.querySelectorAll('.katex').length, 0);
+    const untypeset = math.filter(e => !e.querySelector('.katex .katex-html'))
         .map(e => e.textContent.trim().slice(0, 80));
-    const leftover = math.filter(e => /\\\\[(\\[]/.test(
+    const noMathml = math.filter(e => e.querySelector('.katex') && !e.querySelector('.katex-mathml math'))
+        .map(e => e.textContent.trim().slice(0, 80));
+    const leftover = math.filter(e => /\\\\[(\\[]|\\$/.test(
             [...e.childNodes].filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join('')))
         .map(e => e.textContent.trim().slice(0, 80));
-    // Each error box with the TeX it came from (MathJax keeps the source of every math item).
-    const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
-    const items = doc && doc.getMathItemsWithin ? doc.getMathItemsWithin(document.body) : [];
-    const errors = items.filter(it => it.typesetRoot && it.typesetRoot.querySelector('mjx-merror')).map(it =>
-        (it.typesetRoot.querySelector('mjx-merror').getAttribute('data-mjx-error') || 'error') + ' in ' + it.math);
-    const boxes = document.querySelectorAll('mjx-merror').length;
-    for (let i = errors.length; i < boxes; i++) errors.push('an error box whose source MathJax does not know');
+    // KaTeX (rendering with throwOnError: false) writes a red span holding the TeX and the message in its title.
+    const errors = [...document.querySelectorAll('.katex-error')].map(e =>
+        (e.getAttribute('title') || 'error') + ' in ' + e.textContent.trim().slice(0, 80));
+    const fonts = [...document.fonts].filter(f => f.family.replace(/"/g, '').startsWith('KaTeX_'));
     const numbered = [...document.querySelectorAll('div.math[id^="equation-"]')].map(e => {
         const no = e.querySelector('.eqno');
         const box = no ? no.getBoundingClientRect() : null;
         return {id: e.id, eqno: no ? no.textContent.replace('#', '').trim() : null,
                 visible: !!(box && box.width > 0 && box.height > 0)};
     });
-    return {elements: math.length, inMath, untypeset, leftover, errors, numbered};
+    return {elements: math.length, inMath, untypeset, noMathml, leftover, errors, numbered,
+            fontsLoaded: fonts.filter(f => f.status === 'loaded').length,
+            script: !!window.MathJax || !!document.querySelector('script[src*="mathjax" i], script[src*="katex" i]')};
 }"""
 
 EQ_REFS_JS = """async () => {
@@ -374,21 +353,23 @@ EQ_REFS_JS = """async () => {
 
 
 def check_math(page, rec: PageRecord) -> list[str]:
-    """MathJax typeset every math expression of the HTML source: as many mjx-container as expressions, no raw
-    TeX left, no mjx-merror; every labelled equation shows its number; every equation reference resolves to that
-    equation (on this page or another one) and shows its number."""
-    n_elements, n_expr = count_source_math(rec.source_html)
-    if not page.evaluate("() => !!(window.MathJax && MathJax.startup)"):
-        return [f"MathJax is not running on the page ({n_expr} math expressions in the source)"] if n_expr else []
+    """The maths arrives rendered (KaTeX at build time, issue 23): every math element of the HTML source holds
+    KaTeX's HTML and its MathML (for screen readers), no raw TeX and no KaTeX error is left, KaTeX's fonts load from
+    the site, and no maths script runs in the page; every labelled equation shows its number; every equation
+    reference resolves to that equation (on this page or another one) and shows its number."""
+    n_elements, _ = count_source_math(rec.source_html)
     state = page.evaluate(MATH_STATE_JS)
     problems = []
+    if state["script"]:
+        problems.append("a maths script runs in the page (the maths should arrive rendered by the build)")
     if state["elements"] != n_elements:
         problems.append(f"{n_elements} math elements in the HTML source, {state['elements']} in the page")
-    if state["inMath"] != n_expr:
-        problems.append(f"{n_expr} math expressions in the HTML source, but {state['inMath']} typeset (mjx-container)")
-    problems += [f"math element not typeset: '{t}'" for t in state["untypeset"]]
+    problems += [f"math element not rendered: '{t}'" for t in state["untypeset"]]
+    problems += [f"rendered maths without MathML for screen readers: '{t}'" for t in state["noMathml"]]
     problems += [f"raw TeX left in a math element: '{t}'" for t in state["leftover"]]
-    problems += [f"MathJax error (mjx-merror): {t}" for t in state["errors"]]
+    problems += [f"KaTeX error: {t}" for t in state["errors"]]
+    if state["inMath"] and not state["fontsLoaded"]:
+        problems.append(f"{state['inMath']} rendered formulas, but none of KaTeX's fonts loaded (katex.min.css?)")
     for eq in state["numbered"]:
         if not (eq["eqno"] and re.fullmatch(r"\(\d+(\.\d+)*\)", eq["eqno"])):
             problems.append(f"labelled equation #{eq['id']} shows no equation number (found {eq['eqno']!r})")
@@ -776,7 +757,7 @@ def audit_page(
 ) -> Audit:
     """Run every check on the page `base + path`; return its :class:`Audit`.
 
-    Desktop (1280 px): load, MathJax, images, launch links (for a notebook page, `source_path` is its source,
+    Desktop (1280 px): load, maths, images, launch links (for a notebook page, `source_path` is its source,
     e.g. ``book/01_forward.md``), widgets, a full-page screenshot to `shot`, then the clicks (dropdowns, hidden
     cells, explorers), then the console and the network record of all of it. Narrow (390 px): a second visit,
     no sideways scrolling, a screenshot to ``<shot>-narrow.png``; its console and network problems count too."""

@@ -1,16 +1,19 @@
 """The browser checks can fail: a tiny broken page, served and audited exactly like a book page, is reported.
 
-The broken page has math that MathJax cannot parse (``\\frac{``), an image that does not exist, an external
-script (which must be reported and never sent), an image without alt text, an equation reference to nothing, a
-labelled equation without a number, a console error, a hidden block that no click opens and a box wider than a
-phone. A clean page built the same way passes every check, so the problems come from the breakage, not from the
-set-up. MathJax is the vendored one that the book uses.
+The broken page has maths that KaTeX could not parse (``\\frac{``), maths left as raw TeX, a maths script in
+the page, rendered maths without KaTeX's stylesheet, an image that does not exist, an external script (which must
+be reported and never sent), an image without alt text, an equation reference to nothing, a labelled equation
+without a number, a console error, a hidden block that no click opens and a box wider than a phone. A clean page
+built the same way passes every check, so the problems come from the breakage, not from the set-up. The maths is
+rendered by the npm KaTeX and styled by the stylesheet and fonts that the book vendors, as in the book's build.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import re
+import subprocess
 
 import pytest
 from browser_checks import CHECKS, LocalSite, audit_page, check_requests, open_page
@@ -23,21 +26,20 @@ EXTERNAL = "https://example.invalid/x.js"
 PIXEL = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 )
-# What Sphinx 7 writes into every book page (used if the built book is not there to copy it from).
-SPHINX_MATHJAX_CONFIG = '{"options": {"processHtmlClass": "tex2jax_process|mathjax_process|math|output_area"}}'
+KATEX = ROOT / "node_modules" / "katex"
+# Rendered by KaTeX under Node, as sphinxcontrib-katex does at build time: {name: (TeX, display mode)}.
+FORMULAS = {"inline": ("x^2 + 1", False), "good": ("y = \\frac{a}{b}", True), "bad": ("w = \\frac{a}", False)}
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 {icon}
-<script>window.MathJax = {mathjax_config}</script>
-<script defer src="mathjax/tex-mml-chtml.js"></script>
 {head}
 </head><body>
 <h1>A test page</h1>
-<p>Inline math <span class="math notranslate nohighlight">\\(x^2 + 1\\)</span>.</p>
+<p>Inline math <span class="math notranslate nohighlight">{inline}</span>.</p>
 <div class="math notranslate nohighlight" id="equation-good">
-<span class="eqno">(1)<a class="headerlink" href="#equation-good">#</a></span>\\[y = \\frac{{a}}{{b}}\\]</div>
+<span class="eqno">(1)<a class="headerlink" href="#equation-good">#</a></span>{good}</div>
 <p>See <a class="reference internal" href="#equation-good">(1)</a>.</p>
 <details class="hide"><summary>Show code</summary><div class="cell_input"><pre>print(1)</pre></div></details>
 <img src="pixel.png" alt="one pixel">
@@ -45,12 +47,13 @@ PAGE = """<!DOCTYPE html>
 </body></html>
 """
 
-BROKEN_HEAD = f'<script src="{EXTERNAL}"></script>'
+GOOD_HEAD = '<link rel="stylesheet" href="katex/katex.min.css">'
+BROKEN_HEAD = f'<script src="{EXTERNAL}"></script>\n<script src="maths.js"></script>'
 BROKEN_BODY = """
 <div class="math notranslate nohighlight" id="equation-broken">
-<span class="eqno">(2)<a class="headerlink" href="#equation-broken">#</a></span>\\[z = \\frac{\\]</div>
-<p>A parse error: <span class="math notranslate nohighlight">\\(w = \\frac{a}\\)</span>.</p>
-<div class="math notranslate nohighlight" id="equation-unnumbered">\\[u = v\\]</div>
+<span class="eqno">(2)<a class="headerlink" href="#equation-broken">#</a></span>\\[z = \\frac{{\\]</div>
+<p>A parse error: <span class="math notranslate nohighlight">{bad}</span>.</p>
+<div class="math notranslate nohighlight" id="equation-unnumbered">{inline}</div>
 <p>See <a class="reference internal" href="#equation-nowhere">(7)</a>.</p>
 <img src="missing.png" alt="a picture that is not there">
 <img src="pixel.png">
@@ -60,29 +63,41 @@ BROKEN_BODY = """
 """
 
 
-def vendored_mathjax():
-    for folder in (HTML_DIR / "_static" / "vendor" / "mathjax", ROOT / "_vendor" / "vendor" / "mathjax"):
-        if (folder / "tex-mml-chtml.js").is_file():
+def vendored_katex_css():
+    for folder in (HTML_DIR / "_static" / "vendor" / "katex", ROOT / "_vendor" / "vendor" / "katex"):
+        if (folder / "katex.min.css").is_file():
             return folder
     return None
+
+
+def render_with_katex() -> dict[str, str]:
+    """Each formula of FORMULAS as KaTeX HTML + MathML, rendered by the npm KaTeX under Node."""
+    script = (
+        f"const katex = require({json.dumps(str(KATEX))}); const f = JSON.parse(process.argv[1]); const out = {{}};"
+        "for (const [k, [tex, display]] of Object.entries(f))"
+        " out[k] = katex.renderToString(tex, {displayMode: display, throwOnError: false});"
+        "process.stdout.write(JSON.stringify(out));"
+    )
+    done = subprocess.run(["node", "-e", script, json.dumps(FORMULAS)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module")
 def served_pages(tmp_path_factory):
     """A folder with a clean page (good.html) and a broken one (bad.html), served on 127.0.0.1."""
-    mathjax = vendored_mathjax()
-    if mathjax is None:
-        pytest.skip("no vendored MathJax: run `make book` (or `make vendor`) first")
-    config = SPHINX_MATHJAX_CONFIG
-    intro = HTML_DIR / "book" / "intro.html"
-    if intro.is_file() and (m := re.search(r"<script>window\.MathJax = (.*?)</script>", intro.read_text())):
-        config = m.group(1)
+    css = vendored_katex_css()
+    if css is None or not (KATEX / "package.json").is_file():
+        pytest.skip("no vendored KaTeX: run `make book` (or `make vendor`) first")
+    maths = render_with_katex()
     site = tmp_path_factory.mktemp("pages")
-    (site / "mathjax").symlink_to(mathjax, target_is_directory=True)
+    (site / "katex").symlink_to(css, target_is_directory=True)
     (site / "pixel.png").write_bytes(PIXEL)
+    (site / "maths.js").write_text("window.MathJax = {};\n")
     icon = '<link rel="icon" href="pixel.png">'
-    (site / "good.html").write_text(PAGE.format(icon=icon, mathjax_config=config, head="", body=""))
-    (site / "bad.html").write_text(PAGE.format(icon="", mathjax_config=config, head=BROKEN_HEAD, body=BROKEN_BODY))
+    good = PAGE.format(icon=icon, head=GOOD_HEAD, body="", **maths)
+    bad = PAGE.format(icon="", head=BROKEN_HEAD, body=BROKEN_BODY.format(**maths), **maths)
+    (site / "good.html").write_text(good)
+    (site / "bad.html").write_text(bad)
     with LocalSite(site) as served:
         yield served
 
@@ -109,12 +124,12 @@ def test_broken_math_is_reported(audits):
     reported(
         audits,
         "math",
-        # `\frac{` swallows the closing delimiter: MathJax finds no math there and leaves the TeX as it is.
-        r"math element not typeset: '\(2\)#\\\[z = \\frac\{\\\]'",
+        r"a maths script runs in the page",
+        r"math element not rendered: '\(2\)#\\\[z = \\frac\{\\\]'",
         r"raw TeX left in a math element: .*z = \\frac\{",
-        r"5 math expressions in the HTML source, but 4 typeset",
-        # A delimited expression that does not parse: MathJax shows an error box.
-        r"MathJax error \(mjx-merror\): Missing argument for \\frac in w = \\frac\{a\}$",
+        # KaTeX (throwOnError: false) keeps a formula it cannot parse as red TeX with the message as its title.
+        r"KaTeX error: ParseError: KaTeX parse error: .* in w = \\frac\{a\}",
+        r"rendered formulas, but none of KaTeX's fonts loaded",
         r"equation reference '\(7\)' -> #equation-nowhere: no such element",
         r"labelled equation #equation-unnumbered shows no equation number",
     )

@@ -1,0 +1,89 @@
+"""The post-build passes of scripts/site_html.py and the icon stylesheet of scripts/icons.py (issue 23)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import icons  # noqa: E402
+import site_html  # noqa: E402
+
+THEBE = '    <script>const THEBE_JS_URL = "x"; const thebe_selector = ".cell"</script>\n'
+HEAD = '<head>\n    <meta charset="utf-8" />\n<title>t</title>\n'
+
+
+def test_a_repeated_inline_script_is_removed_and_the_first_kept():
+    page = HEAD + THEBE + "    <script>let a = 1;</script>\n" + THEBE + "</head>"
+    out = site_html.drop_duplicate_inline_scripts(page)
+    assert out.count("THEBE_JS_URL") == 1
+    assert "let a = 1;" in out
+    assert out.index("THEBE_JS_URL") < out.index("let a = 1;")
+
+
+def test_the_icon_script_is_removed():
+    page = HEAD + '  <script defer src="../_static/scripts/fontawesome.js?digest=55c2"></script>\n<p>x</p>'
+    out = site_html.drop_icon_script(page)
+    assert "fontawesome" not in out and "<p>x</p>" in out
+
+
+def test_the_description_comes_from_the_front_matter(tmp_path: Path):
+    source = tmp_path / "page.md"
+    source.write_text('---\ndescription: "Derive it & check it."\n---\n# Title\n')
+    out = site_html.add_meta_description(HEAD + '<article class="bd-article"><p>Other text.</p></article>', source)
+    assert '<meta name="description" content="Derive it &amp; check it." />' in out
+
+
+def test_the_description_falls_back_to_the_first_real_paragraph(tmp_path: Path):
+    body = (
+        '<article class="bd-article"><p>Short.</p><p>A network learns by <em>descending</em> the cost '
+        + "<span>word</span> " * 60
+        + "</p></article>"
+    )
+    out = site_html.add_meta_description(HEAD + body, tmp_path / "missing.md")
+    content = out.split('name="description" content="')[1].split('"')[0]
+    assert content.startswith("A network learns by descending the cost word")
+    assert len(content) <= site_html.DESCRIPTION_CHARS and content.endswith("…")
+
+
+def test_images_get_their_intrinsic_size(tmp_path: Path):
+    from PIL import Image
+
+    Image.new("RGB", (40, 30)).save(tmp_path / "a.png")
+    (tmp_path / "b.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 60"></svg>')
+    page = tmp_path / "page.html"
+    html = '<img alt="a" src="a.png" /><img alt="b" src="b.svg"><img alt="c" src="data:x"><img src="a.png" width="9">'
+    out = site_html.add_image_sizes(html, page)
+    assert '<img width="40" height="30" alt="a" src="a.png" />' in out
+    assert '<img width="120" height="60" alt="b" src="b.svg">' in out
+    assert '<img alt="c" src="data:x">' in out and '<img src="a.png" width="9">' in out
+
+
+def test_maths_katex_could_not_render_is_reported():
+    bad = '<span class="katex-error" title="ParseError: Expected &#x27;}&#x27;" style="color:#cc0000">\\frac{</span>'
+    assert site_html.check_maths(bad, "book/x.html") == [
+        "book/x.html: KaTeX could not render the maths: ParseError: Expected '}'"
+    ]
+    assert site_html.check_maths('<span class="katex">ok</span>', "book/x.html") == []
+
+
+def test_the_icon_stylesheet_draws_every_icon():
+    pytest.importorskip("pydata_sphinx_theme")
+    css = icons.icon_css()
+    for css_class in [*icons.ICONS, *icons.BRANDS]:
+        assert f".{css_class}{{width:" in css, css_class
+    assert css.count("mask-image:url(") == 2 * (len(icons.ICONS) + len(icons.BRANDS))
+    # The webfont glyphs of the theme's stylesheet are switched off, so no icon font is downloaded.
+    assert ".fa-solid::before" in css and "content:none" in css
+
+
+def test_an_unknown_icon_fails_loudly():
+    script = icons.fontawesome_js().read_text(encoding="utf-8") if icons.fontawesome_js().is_file() else ""
+    if not script:
+        pytest.skip("pydata-sphinx-theme not installed")
+    with pytest.raises(SystemExit, match="no icon 'no-such-icon'"):
+        icons.outline(icons.pack_text(script, "solid"), "no-such-icon")
