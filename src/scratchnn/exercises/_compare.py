@@ -80,11 +80,12 @@ def _describe(value) -> str:
     return f"a {kind}"
 
 
-def row(output: str, value, expected: np.ndarray, numeric: np.ndarray | None = None) -> Row:
+def row(output: str, value, expected: np.ndarray, numeric: np.ndarray | None = None, name: str = "") -> Row:
     """Compare one output with its reference (and with finite differences, for gradients): type, shape, dtype,
-    then values. The row's ``code`` and ``note`` say which of the first three failed, if one did."""
+    then values. The row's ``code`` and ``note`` say which of the first three failed, if one did; the note calls
+    the output `name` (by default the row's label without its case)."""
     arr = as_array(value)
-    name = output.split(" [")[0]
+    name = name or output.split(" [")[0]
     code, note = None, None
     raw = np.asarray(value) if value is not None and not isinstance(value, (dict, str, bytes)) else None
     if value is None:

@@ -42,7 +42,7 @@ def _single(name: str, fn, cases, reference, variants) -> CheckResult:
             codes += error_codes(c)
             messages.append(c.message)
             continue
-        r = row(label, c.value, expected)
+        r = row(label, c.value, expected, name="Your result")
         rows.append(r)
         if r.code:
             codes.append(r.code)
@@ -179,7 +179,7 @@ def check_cross_entropy(fn) -> CheckResult:
             messages.append(c.message)
             continue
         got = as_array(c.value)
-        r = row(f"J ({label})", c.value, expected)
+        r = row(f"J ({label})", c.value, expected, name="J")
         rows.append(r)
         if r.code == "wrong-shape" and got is not None and got.size == len(Y):
             messages.append("J must be one number, the mean over the samples; you returned one value per sample.")
