@@ -73,6 +73,16 @@ def same_or_both_nan(a: np.ndarray | None, b: np.ndarray) -> bool:
     return same(a[~bad_a], b[~bad_b])
 
 
+def _raw(value) -> np.ndarray | None:
+    """``np.asarray(value)``, or None for None, a dict, a string or what NumPy cannot make an array of."""
+    if value is None or isinstance(value, (dict, str, bytes)):
+        return None
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _describe(value) -> str:
     kind = type(value).__name__
     if isinstance(value, (tuple, list)):
@@ -87,7 +97,7 @@ def row(output: str, value, expected: np.ndarray, numeric: np.ndarray | None = N
     arr = as_array(value)
     name = name or output.split(" [")[0]
     code, note = None, None
-    raw = np.asarray(value) if value is not None and not isinstance(value, (dict, str, bytes)) else None
+    raw = _raw(value)
     if value is None:
         code, note = "wrong-type", NONE_MESSAGE
     elif raw is None or raw.dtype.kind not in "biufc":
