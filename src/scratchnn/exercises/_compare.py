@@ -130,7 +130,8 @@ def merge_rows(rows_per_case: list[list[Row]]) -> list[Row]:
     for same_output in zip(*rows_per_case, strict=True):
         ran = [r for r in same_output if r.verdict != "not run"]
         if not ran:
-            merged.append(same_output[0])
+            first = same_output[0]
+            merged.append(Row(first.output.split(" [")[0], first.expected_shape, None, None, None, "not run"))
             continue
         bad_shape = next((r for r in ran if r.shape != r.expected_shape), ran[0])
         merged.append(
