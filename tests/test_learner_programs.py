@@ -110,3 +110,7 @@ def test_odd_return_values_get_a_report_not_an_error(module, value):
     result = CHECKERS[module](lambda *args, **kwargs: value)
     assert not result.passed and result.diagnoses
     assert "Traceback" not in str(result)
+
+
+def test_every_diagnosis_has_a_hint_of_its_own():
+    assert len(set(ex.HINTS.values())) == len(ex.HINTS) == len(ex.CODES)
