@@ -200,10 +200,6 @@ def adam_no_correction(theta, m, s, g, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     return theta - lr * m / (np.sqrt(s) + eps), m, s
 
 
-# WebAssembly has no floating-point exception flags: in Pyodide (the book's in-page Python) NumPy cannot report the
-# overflow of the naive sigmoid, whose values are right, so check_sigmoid cannot see it there (its docstring says so).
-NO_FP_FLAGS = pytest.mark.skipif(sys.platform == "emscripten", reason="Pyodide: no floating-point exception flags")
-
 WRONG = [
     # (checker, wrong function, the exact diagnoses)
     (ex.check_sigmoid, naive_sigmoid, ("overflow",)),
@@ -271,7 +267,7 @@ WRONG = [
 
 @pytest.mark.parametrize(
     ("check", "fn", "codes"),
-    [pytest.param(*case, marks=NO_FP_FLAGS) if case[1] is naive_sigmoid else case for case in WRONG],
+    WRONG,
     ids=[f"{c.__name__}-{'+'.join(d)}" for c, _, d in WRONG],
 )
 def test_each_mistake_gets_exactly_its_diagnosis(check, fn, codes):

@@ -81,3 +81,36 @@ def test_no_hint_says_just_or_simply():
     for code, hint in ex.HINTS.items():
         words = hint.lower().replace(",", " ").split()
         assert "just" not in words and "simply" not in words, code
+
+
+def _generator():
+    yield np.zeros(3)
+
+
+ODD_VALUES = {
+    "None": None,
+    "int": 3,
+    "str": "Y",
+    "empty list": [],
+    "empty dict": {},
+    "ragged list": [[1.0, 2.0], [3.0]],
+    "strings": np.array(["a", "b"]),
+    "objects": np.array([object(), object()]),
+    "complex": np.ones((2, 2), dtype=complex),
+    "generator": _generator(),
+    "nan": float("nan"),
+    "tuple of None": (None, None, None, None),
+    "dict of strings": {"W1": "a", "b1": "b", "W2": "c", "b2": "d"},
+}
+
+
+@pytest.mark.parametrize("value", list(ODD_VALUES.values()), ids=list(ODD_VALUES))
+@pytest.mark.parametrize("module", list(CHECKERS))
+def test_odd_return_values_get_a_report_not_an_error(module, value):
+    result = CHECKERS[module](lambda *args, **kwargs: value)
+    assert not result.passed and result.diagnoses
+    assert "Traceback" not in str(result)
+
+
+def test_every_diagnosis_has_a_hint_of_its_own():
+    assert len(set(ex.HINTS.values())) == len(ex.HINTS) == len(ex.CODES)

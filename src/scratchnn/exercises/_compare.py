@@ -73,6 +73,16 @@ def same_or_both_nan(a: np.ndarray | None, b: np.ndarray) -> bool:
     return same(a[~bad_a], b[~bad_b])
 
 
+def _raw(value) -> np.ndarray | None:
+    """``np.asarray(value)``, or None for None, a dict, a string or what NumPy cannot make an array of."""
+    if value is None or isinstance(value, (dict, str, bytes)):
+        return None
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _describe(value) -> str:
     kind = type(value).__name__
     if isinstance(value, (tuple, list)):
@@ -80,13 +90,14 @@ def _describe(value) -> str:
     return f"a {kind}"
 
 
-def row(output: str, value, expected: np.ndarray, numeric: np.ndarray | None = None) -> Row:
+def row(output: str, value, expected: np.ndarray, numeric: np.ndarray | None = None, name: str = "") -> Row:
     """Compare one output with its reference (and with finite differences, for gradients): type, shape, dtype,
-    then values. The row's ``code`` and ``note`` say which of the first three failed, if one did."""
+    then values. The row's ``code`` and ``note`` say which of the first three failed, if one did; the note calls
+    the output `name` (by default the row's label without its case)."""
     arr = as_array(value)
-    name = output.split(" [")[0]
+    name = name or output.split(" [")[0]
     code, note = None, None
-    raw = np.asarray(value) if value is not None and not isinstance(value, (dict, str, bytes)) else None
+    raw = _raw(value)
     if value is None:
         code, note = "wrong-type", NONE_MESSAGE
     elif raw is None or raw.dtype.kind not in "biufc":
@@ -119,7 +130,8 @@ def merge_rows(rows_per_case: list[list[Row]]) -> list[Row]:
     for same_output in zip(*rows_per_case, strict=True):
         ran = [r for r in same_output if r.verdict != "not run"]
         if not ran:
-            merged.append(same_output[0])
+            first = same_output[0]
+            merged.append(Row(first.output.split(" [")[0], first.expected_shape, None, None, None, "not run"))
             continue
         bad_shape = next((r for r in ran if r.shape != r.expected_shape), ran[0])
         merged.append(

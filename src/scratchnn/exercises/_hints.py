@@ -62,8 +62,9 @@ HINTS: dict[str, str] = {
     "wrong-targets": "The network learned, but it predicts another class than the label, consistently: the "
     "one-hot targets T do not put the 1 in column labels[n]. Build them with np.eye(K)[labels] and compare "
     "a few rows with the labels.",
-    "not-converged": "The cost falls, but the accuracy stays below the target: the steps are too small. "
-    "With the mean loss a learning rate between about 0.1 and 3 trains the clouds in a few hundred epochs.",
+    "not-converged": "Training runs, but the accuracy stays below the target: when the cost changes only a "
+    "little from one print to the next, the steps are too small. With the mean loss a learning rate between "
+    "about 0.1 and 3 trains the clouds in a few hundred epochs.",
     "other": "Some output differs from the reference in a way this checker does not recognise: compare your "
     "formula with the chapter's, term by term, on a small example.",
 }

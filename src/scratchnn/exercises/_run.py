@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Call", "call", "check_callable", "error_codes", "learner_line"]
+__all__ = ["Call", "call", "case_message", "check_callable", "error_codes", "learner_line"]
 
 _LIBRARY_DIRS = tuple(
     os.path.normcase(os.path.abspath(d))
@@ -121,6 +121,12 @@ def call(fn: Callable, *args, **kwargs) -> Call:
         message = f"Your function raised {type(exc).__name__}: {first}" + (f" ({where})" if where else "")
         return Call(error=exc, message=message, exp_max=watch.worst)
     return Call(value=value, exp_max=watch.worst)
+
+
+def case_message(label: str, c: Call) -> str:
+    """The message of a call that raised, prefixed with its case (not for a stub: that says the same on every
+    case)."""
+    return c.message if isinstance(c.error, NotImplementedError) else f"On the case {label}: {c.message}"
 
 
 def error_codes(c: Call) -> list[str]:

@@ -12,7 +12,7 @@ from ..gradcheck import numerical_gradient
 from ..network import _backward, _forward, cross_entropy
 from ._compare import NONE_MESSAGE, as_array, merge_rows, not_run, recognise, row, same, unpack, unpack_message
 from ._report import make_result
-from ._run import call, check_callable, error_codes
+from ._run import call, case_message, check_callable, error_codes
 
 __all__ = ["check_backward", "check_deep_backward"]
 
@@ -98,7 +98,7 @@ def check_backward(fn):
                 messages.append(message)
             else:
                 codes += error_codes(result)
-                messages.append(f"On the case {label}: {result.message}")
+                messages.append(case_message(label, result))
             continue
         got = [as_array(o) for o in outputs]
         rows = [row(f"{n} [{label}]", o, e, numeric[k]) for n, o, e, k in zip(names, outputs, expected, keys,
@@ -173,7 +173,7 @@ def check_deep_backward(fn):
                 )
             else:
                 codes += error_codes(result)
-                messages.append(f"On the case {label}: {result.message}")
+                messages.append(case_message(label, result))
             continue
         rows = [row(f"{n} [{label}]", o, grads[k], numeric[k]) for n, o, k in zip(names, flat_outputs, keys,
                                                                                     strict=True)]  # fmt: skip

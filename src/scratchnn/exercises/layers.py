@@ -11,7 +11,7 @@ import numpy as np
 from ..activations import sigmoid, softmax
 from ._compare import as_array, merge_rows, not_run, recognise, row, same, same_or_both_nan, unpack, unpack_message
 from ._report import CheckResult, make_result
-from ._run import call, check_callable, error_codes
+from ._run import call, case_message, check_callable, error_codes
 
 __all__ = ["check_cross_entropy", "check_forward", "check_sigmoid", "check_softmax"]
 
@@ -42,7 +42,7 @@ def _single(name: str, fn, cases, reference, variants) -> CheckResult:
             codes += error_codes(c)
             messages.append(c.message)
             continue
-        r = row(label, c.value, expected)
+        r = row(label, c.value, expected, name="Your result")
         rows.append(r)
         if r.code:
             codes.append(r.code)
@@ -179,7 +179,7 @@ def check_cross_entropy(fn) -> CheckResult:
             messages.append(c.message)
             continue
         got = as_array(c.value)
-        r = row(f"J ({label})", c.value, expected)
+        r = row(f"J ({label})", c.value, expected, name="J")
         rows.append(r)
         if r.code == "wrong-shape" and got is not None and got.size == len(Y):
             messages.append("J must be one number, the mean over the samples; you returned one value per sample.")
@@ -248,7 +248,7 @@ def check_forward(fn) -> CheckResult:
         if not result.ok:
             per_case.append([not_run(f"Z [{label}]", Z.shape), not_run(f"Y [{label}]", Y.shape)])
             codes += error_codes(result)
-            messages.append(f"On the case {label}: {result.message}")
+            messages.append(case_message(label, result))
             continue
         outputs = unpack(result.value, 2)
         if outputs is None:

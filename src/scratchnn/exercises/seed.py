@@ -149,7 +149,7 @@ def _train_rows(train, X, labels):
     )
     if accuracy < TARGET and relabelled >= TARGET:
         codes.append("wrong-targets")
-    elif accuracy < TARGET and np.isfinite(costs).all() and falls:
+    elif accuracy < TARGET and np.isfinite(costs).all():
         codes.append("not-converged")
     again = call(_quiet(train), X.copy(), labels.copy(), epochs=EPOCHS)
     second = _trained(again.value, X)[0] if again.ok else None

@@ -14,7 +14,7 @@ import numpy as np
 from ..activations import sigmoid, softmax
 from ._compare import NONE_MESSAGE, as_array, merge_rows, not_run, recognise, row, same, unpack, unpack_message
 from ._report import make_result
-from ._run import call, check_callable, error_codes
+from ._run import call, case_message, check_callable, error_codes
 
 __all__ = ["changed_inputs", "check_adam", "check_momentum", "check_train_step", "reference_step"]
 
@@ -134,7 +134,7 @@ def check_train_step(fn, *, in_place=False):
                 )
             else:
                 codes += error_codes(result)
-                messages.append(f"On the case {label}: {result.message}")
+                messages.append(case_message(label, result))
             continue
         rows = [row(f"{k} [{label}]", value[k], expected[k]) for k in KEYS]
         per_case.append(rows)
