@@ -321,3 +321,18 @@ def test_copy_rule_sees_a_rewritten_copy():
     assert [(name, line) for name, line, _ in copies(blocks(MOMENTUM_PAGE))] == [("my_momentum_step", 2)]
     moved = MOMENTUM_PAGE.replace("def momentum_update", "def unrelated(x):\n    return x + 1\n\n\ndef momentum_update")
     assert copies(blocks(moved.replace("v = beta * state", "w = 0 * state").replace("lr * v,", "lr,"))) == []
+
+
+def test_chapter_5_describes_its_copy_truly():
+    """What `This copy and the original` says about the page's program is what the program does."""
+    text = (BOOK / "05_bughunt.md").read_text(encoding="utf-8")
+    cells = [b.code for b in blocks(text) if b.kind == "code-cell"]
+    program = next(code for code in cells if "\ndef train(" in code)
+    assert "def train(X, labels, epochs=2000, lr=10e-7, M=3):" in program
+    assert "if epoch % 200 == 0:" in program and "np.random.randn(" in program
+    assert any("snn.datasets.gaussian_clouds(500, seed=0)" in code for code in cells[: cells.index(program)])
+    copy = text[text.index("## This copy and the original") : text.index("(bughunt-kinds)=")]
+    for claim in ("100 000 epochs, the copy for 2000", "every 100 epochs", "every\n  200 epochs", "seed=0"):
+        assert claim in copy, claim
+    intro = text[: text.index("## Run it")]
+    assert "far fewer epochs than the original" in intro and "{ref}`bughunt-copy`" in intro
