@@ -2,8 +2,8 @@ r"""Activation functions and their derivatives with respect to the pre-activatio
 
 Each function sits next to its derivative, written from the formula in the course:
 
-- sigmoid :math:`\sigma(z) = 1/(1+e^{-z})`, :math:`\sigma'(z) = \sigma(z)(1-\sigma(z))` (chapter `forward`);
-- tanh, :math:`\tanh'(z) = 1-\tanh^2 z`, and ReLU :math:`\max(z, 0)`, derivative 1 for z > 0 else 0
+- sigmoid :math:`\sigma(a) = 1/(1+e^{-a})`, :math:`\sigma'(a) = \sigma(a)(1-\sigma(a))` (chapter `forward`);
+- tanh, :math:`\tanh'(a) = 1-\tanh^2 a`, and ReLU :math:`\max(a, 0)`, derivative 1 for a > 0 else 0
   (chapter `deeper`);
 - softmax :math:`y_k = e^{a_k}/\sum_j e^{a_j}` row by row, and its logarithm (chapter `softmax`).
 
@@ -17,12 +17,12 @@ import numpy as np
 __all__ = ["log_softmax", "relu", "relu_grad", "sigmoid", "sigmoid_grad", "softmax", "tanh", "tanh_grad"]
 
 
-def sigmoid(z):
-    r"""Logistic sigmoid :math:`\sigma(z) = 1 / (1 + e^{-z})`, element-wise and overflow-free.
+def sigmoid(a):
+    r"""Logistic sigmoid :math:`\sigma(a) = 1 / (1 + e^{-a})`, element-wise and overflow-free.
 
     Parameters
     ----------
-    z : array_like of any shape
+    a : array_like of any shape
 
     Returns
     -------
@@ -30,43 +30,43 @@ def sigmoid(z):
 
     Notes
     -----
-    ``exp(-z)`` overflows for z < -709. Writing :math:`\sigma(z) = e^{z}/(1+e^{z})` for negative z means the
-    only exponential ever taken is :math:`e^{-|z|} \le 1`. Introduced in chapter `forward`.
+    ``exp(-a)`` overflows for a < -709. Writing :math:`\sigma(a) = e^{a}/(1+e^{a})` for negative a means the
+    only exponential ever taken is :math:`e^{-|a|} \le 1`. Introduced in chapter `forward`.
     """
-    z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    a = np.asarray(a, dtype=np.float64)
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1.0, e) / (1.0 + e)
 
 
-def sigmoid_grad(z):
-    r""":math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`, the derivative of :func:`sigmoid` at the pre-activation z."""
-    s = sigmoid(z)
-    return s * (1.0 - s)
+def sigmoid_grad(a):
+    r""":math:`\sigma'(a) = \sigma(a)\,(1 - \sigma(a))`, the derivative of :func:`sigmoid` at the pre-activation a."""
+    sig = sigmoid(a)
+    return sig * (1.0 - sig)
 
 
-def tanh(z):
+def tanh(a):
     r"""Hyperbolic tangent, element-wise; values in [-1, 1]. Introduced in chapter `deeper`."""
-    return np.tanh(np.asarray(z, dtype=np.float64))
+    return np.tanh(np.asarray(a, dtype=np.float64))
 
 
-def tanh_grad(z):
-    r""":math:`\tanh'(z) = 1 - \tanh^2(z)`, the derivative of :func:`tanh` at the pre-activation z."""
-    t = np.tanh(np.asarray(z, dtype=np.float64))
+def tanh_grad(a):
+    r""":math:`\tanh'(a) = 1 - \tanh^2(a)`, the derivative of :func:`tanh` at the pre-activation a."""
+    t = np.tanh(np.asarray(a, dtype=np.float64))
     return 1.0 - t * t
 
 
-def relu(z):
-    r"""Rectified linear unit :math:`\max(z, 0)`, element-wise. Introduced in chapter `deeper`."""
-    return np.maximum(np.asarray(z, dtype=np.float64), 0.0)
+def relu(a):
+    r"""Rectified linear unit :math:`\max(a, 0)`, element-wise. Introduced in chapter `deeper`."""
+    return np.maximum(np.asarray(a, dtype=np.float64), 0.0)
 
 
-def relu_grad(z):
-    r"""Derivative of :func:`relu`: 1 where z > 0, else 0 (the kink at 0 is given slope 0)."""
-    return (np.asarray(z, dtype=np.float64) > 0).astype(np.float64)
+def relu_grad(a):
+    r"""Derivative of :func:`relu`: 1 where a > 0, else 0 (the kink at 0 is given slope 0)."""
+    return (np.asarray(a, dtype=np.float64) > 0).astype(np.float64)
 
 
 def softmax(a):
-    r"""Softmax along the last axis: :math:`y_k = e^{a_k - m} / \sum_j e^{a_j - m}` with :math:`m = \max_j a_j`.
+    r"""Softmax along the last axis: :math:`y_k = e^{S_k} / \sum_j e^{S_j}` with :math:`S_k = a_k - \max_j a_j`.
 
     Parameters
     ----------
@@ -88,7 +88,7 @@ def softmax(a):
 
 
 def log_softmax(a):
-    r"""Logarithm of :func:`softmax`, computed as :math:`a_k - m - \log\sum_j e^{a_j - m}`.
+    r"""Logarithm of :func:`softmax`, computed as :math:`S_k - \log\sum_j e^{S_j}`, :math:`S_k = a_k - \max_j a_j`.
 
     Never takes ``log(0)``: for logits ``[1000, 0]`` it returns ``[0, -1000]`` where ``log(softmax(a))`` gives
     ``-inf``. Introduced in chapter `softmax`.

@@ -4,7 +4,7 @@ Notation follows the course. Rows are samples. For layers :math:`l = 1..L`, with
 
 .. math::
 
-    A_l = Z_{l-1} W_l + b_l, \qquad Z_l = h(A_l) \ (l < L), \qquad Y = \mathrm{softmax}(A_L),
+    A_l = Z_{l-1} W_l + b_l, \qquad Z_l = \phi(A_l) \ (l < L), \qquad Y = \mathrm{softmax}(A_L),
 
 and the mean cross-entropy :math:`J = -\frac1N \sum_{n,k} t_{nk} \log y_{nk}`. Backpropagation
 (chapter `backprop`) runs the recursion
@@ -14,7 +14,7 @@ and the mean cross-entropy :math:`J = -\frac1N \sum_{n,k} t_{nk} \log y_{nk}`. B
     \Delta_L = (Y - T)/N, \quad
     \frac{\partial J}{\partial W_l} = Z_{l-1}^\top \Delta_l, \quad
     \frac{\partial J}{\partial b_l} = \mathbf 1^\top \Delta_l, \quad
-    \Delta_{l-1} = (\Delta_l W_l^\top) \odot h'(A_{l-1}).
+    \Delta_{l-1} = (\Delta_l W_l^\top) \odot \phi'(A_{l-1}).
 
 For the one-hidden-layer network of chapters 1-5, :math:`W_1 = W, b_1 = b, W_2 = V, b_2 = c`.
 """
@@ -46,7 +46,7 @@ __all__ = [
     "loss_and_grads",
 ]
 
-# Each hidden activation h with its derivative written through its own output Z = h(A), which the forward
+# Each hidden activation phi with its derivative written through its own output Z = phi(A), which the forward
 # pass has already computed: sigmoid' = Z(1 - Z), tanh' = 1 - Z^2, relu' = [Z > 0].
 _HIDDEN: dict[str, tuple[Callable, Callable]] = {
     "sigmoid": (sigmoid, lambda Z: Z * (1.0 - Z)),
@@ -164,7 +164,7 @@ def forward(params: dict, X, activation: str = "sigmoid"):
         ``W1, b1, ..., WL, bL`` as made by :func:`init_params`.
     X : array_like of shape (N, D)
     activation : {"sigmoid", "tanh", "relu"}
-        Hidden-layer activation h; the output layer is always softmax.
+        Hidden-layer activation phi; the output layer is always softmax.
 
     Returns
     -------
