@@ -146,14 +146,18 @@ def master_notebook(page: dict, text: str) -> nbformat.NotebookNode:
         pending_after.clear()
         question = None
 
+    after_solution = False  # right after a solution dropdown: a hidden cell there checks the solution
     for cell in book.cells:
         tags = cell.metadata.get("tags", [])
         if cell.cell_type == "markdown":
             for kind, body in split_markdown(cell.source):
+                if kind != "solution-end" and (kind != "text" or body.strip()):
+                    after_solution = False
                 if kind == "solution-start":
                     in_solution = True
                 elif kind == "solution-end":
                     in_solution = False
+                    after_solution = True
                     if question is not None and question["solution"]:
                         close_question()
                 elif in_solution:
@@ -176,8 +180,9 @@ def master_notebook(page: dict, text: str) -> nbformat.NotebookNode:
             if question is not None and f"def {question['ex']['stub']}(" in cell.source:
                 question["solution"].append(nbformat.v4.new_code_cell(cell.source))
             continue
-        if "remove-cell" in tags and re.search(r"\bmy_\w+|check_\w+\(", cell.source):
-            continue  # the book's hidden "the solution passes" assertions: they would fail on a stub
+        if "remove-cell" in tags and (after_solution or re.search(r"\bmy_\w+|check_\w+\(", cell.source)):
+            continue  # the book's hidden checks of a solution: they would fail on a stub or without the solution
+        after_solution = False
         if question is not None and question["prompt"] is None and f"def {question['ex']['stub']}(" in cell.source:
             question["prompt"] = code
         elif question is not None and question["prompt"] is not None:
