@@ -201,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {failure}", file=sys.stderr)
         print(f"Reports (Lighthouse JSON, one per run): {OUT}/", file=sys.stderr)
         return 1
-    print(f"\nLighthouse: {len(rows)} runs, all at or above the floors. Reports: {OUT}/")
+    verdict = "gate not applied (--no-gate)" if args.no_gate else "all at or above the floors"
+    print(f"\nLighthouse: {len(rows)} runs, {verdict}. Reports: {OUT}/")
     return 0
 
 
