@@ -9,8 +9,9 @@ Each pass is a function ``(html: str, ...) -> str`` on one page's text, independ
   been declared"; an inline script identical to an earlier one on the page is removed (nothing is added).
 - ``add_meta_description``: ``<meta name="description">`` from the page's front matter ``description``, else
   from the first paragraph of its text.
-- ``add_image_sizes``: ``width``/``height`` on every ``<img>`` of a local PNG/JPEG/SVG file, so the layout does
-  not shift while images load.
+- ``add_image_sizes``: ``width``/``height`` on every ``<img>`` of the book's own PNG/JPEG/SVG files, so the layout
+  does not shift while images load (assets/book.css keeps ``height: auto`` where the theme narrows an image);
+  every picture after the first loads lazily (``loading="lazy"``).
 
 ``check_maths`` reports KaTeX errors: the build renders with ``throwOnError: false``, so a formula KaTeX cannot
 parse would otherwise become red text in the page, silently.
@@ -110,16 +111,22 @@ def image_size(path: Path) -> tuple[int, int] | None:
 
 
 def add_image_sizes(html: str, page: Path) -> str:
+    seen = []
+
     def sized(match: re.Match) -> str:
         tag = match[0]
         src = re.search(r'\bsrc="([^"]+)"', tag)
-        if re.search(r"\b(width|height)=", tag) or not src or ":" in src[1]:
+        # Only the book's own pictures: the theme's icons (_static/) are sized by its stylesheet.
+        if re.search(r"\b(width|height)=", tag) or not src or ":" in src[1] or "_static/" in src[1]:
             return tag
         file = (page.parent / src[1].split("?")[0]).resolve()
         size = image_size(file) if file.is_file() else None
         if not size:
             return tag
-        return tag.replace("<img ", f'<img width="{size[0]}" height="{size[1]}" ', 1)
+        # The first picture may be on the first screen (the largest paint): load it at once, the others lazily.
+        lazy = ' loading="lazy"' if seen else ""
+        seen.append(file)
+        return tag.replace("<img ", f'<img width="{size[0]}" height="{size[1]}"{lazy} ', 1)
 
     return IMG.sub(sized, html)
 

@@ -56,11 +56,15 @@ def test_images_get_their_intrinsic_size(tmp_path: Path):
     Image.new("RGB", (40, 30)).save(tmp_path / "a.png")
     (tmp_path / "b.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 60"></svg>')
     page = tmp_path / "page.html"
-    html = '<img alt="a" src="a.png" /><img alt="b" src="b.svg"><img alt="c" src="data:x"><img src="a.png" width="9">'
+    html = (
+        '<img alt="a" src="a.png" /><img alt="b" src="b.svg"><img alt="c" src="data:x"><img src="a.png" width="9">'
+        '<img alt="d" src="_static/a.png">'
+    )
     out = site_html.add_image_sizes(html, page)
     assert '<img width="40" height="30" alt="a" src="a.png" />' in out
-    assert '<img width="120" height="60" alt="b" src="b.svg">' in out
+    assert '<img width="120" height="60" loading="lazy" alt="b" src="b.svg">' in out
     assert '<img alt="c" src="data:x">' in out and '<img src="a.png" width="9">' in out
+    assert '<img alt="d" src="_static/a.png">' in out
 
 
 def test_maths_katex_could_not_render_is_reported():

@@ -118,6 +118,15 @@ def test_a_broken_reference_fails_the_build_naming_page_and_line(tmp_path):
     assert re.search(r"book/chapter\.md:\d+: WARNING: undefined label: 'no-such-label'", out), out
 
 
+def test_maths_that_katex_cannot_parse_fails_the_build_naming_page_and_formula(tmp_path):
+    # KaTeX renders at build time with throwOnError: false (red TeX in the page); scripts/site_html.py fails the build.
+    chapter = GOOD_CHAPTER.replace("$e^{i\\pi} + 1 = 0$", "$\\frac{1}$")
+    code, out = build(make_book(tmp_path, chapter, TOC_BOTH))
+    assert code != 0
+    assert "book/chapter.html: KaTeX could not render the maths: ParseError" in out, out
+    assert "Book build FAILED: fix the maths above" in out
+
+
 def test_a_page_missing_from_the_toc_fails_the_build_naming_it(tmp_path):
     code, out = build(make_book(tmp_path, GOOD_CHAPTER, TOC_INTRO_ONLY))
     assert code != 0
