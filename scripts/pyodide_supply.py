@@ -201,12 +201,6 @@ def vendor_pyodide(project: Path, out: Path) -> list[str]:
         "total_bytes": sum(sizes.values()),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
-    subprocess.run(["node", str(project / "scripts" / "pyodide_bytecode.mjs"), str(out)], check=True, cwd=project)
-    bytecode = (out / "bytecode.zip").read_bytes()
-    manifest["bytecode"] = {"file": "bytecode.zip", "sha256": sha256(bytecode), "size": len(bytecode)}
-    manifest["sizes"]["bytecode.zip"] = len(bytecode)
-    manifest["total_bytes"] += len(bytecode)
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
     listed = ", ".join(f"{name} {lock['packages'][name]['version']}" for name in names)
     source = os.environ.get("PYODIDE_WHEELS_DIR") or f"PyPI {TRANSPORT['requirement']} (transport)"
     return [
@@ -215,3 +209,15 @@ def vendor_pyodide(project: Path, out: Path) -> list[str]:
         f"pyodide wheels: {listed}; from {source}; sha256 checked against the official pyodide-lock.json",
         f"scratchnn {version} ({file_name}, built from src/)",
     ]
+
+
+def add_bytecode(project: Path, out: Path) -> str:
+    """Compile bytecode.zip in ``out`` (scripts/pyodide_bytecode.mjs, Node.js) and name it in manifest.json."""
+    subprocess.run(["node", str(project / "scripts" / "pyodide_bytecode.mjs"), str(out)], check=True, cwd=project)
+    bytecode = (out / "bytecode.zip").read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["bytecode"] = {"file": "bytecode.zip", "sha256": sha256(bytecode), "size": len(bytecode)}
+    manifest["sizes"]["bytecode.zip"] = len(bytecode)
+    manifest["total_bytes"] = sum(manifest["sizes"].values())
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    return f"bytecode.zip ({len(bytecode) / 1e6:.1f} MB of .pyc, compiled by this Pyodide under Node.js)"

@@ -32,7 +32,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from pyodide_supply import vendor_pyodide
+from pyodide_supply import add_bytecode, vendor_pyodide
 
 HERE = Path(__file__).resolve().parent
 
@@ -129,6 +129,7 @@ def vendor(project: Path) -> list[str]:
         f"@jupyter-widgets/html-manager {version_of(manager)} ({len(fonts)} font files)",
         f"codemirror {version_of(codemirror)}",
         *vendor_pyodide(project, out / "pyodide"),
+        add_bytecode(project, out / "pyodide"),
     ]
     (out / "VERSIONS.txt").write_text("\n".join(lines) + "\n")
     return lines
