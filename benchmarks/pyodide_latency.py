@@ -12,8 +12,9 @@ host is aborted). Measured inside the page, from the call that a Run button make
 - one full-batch epoch of the 2-3-3 sigmoid network on the clouds (1500 points), browser vs native: the mean of
   200 epochs of ``MLP.fit``, in the page and in this Python process, and their ratio.
 
-Budgets (issue 14, this machine): first output <= 10 s cold, <= 3 s warm; a later small cell <= 200 ms. The script
-prints each figure with its budget and exits 1 if one is missed. Not a test: timings depend on the machine's load.
+Budgets (issue 21, this machine): first output <= 6 s cold, <= 2 s warm; a later small cell <= 50 ms. The script
+prints each figure with its budget, the start-up's parts as the worker measured them, and the machine's load
+average (the figures mean little on a busy machine), and exits 1 if one is missed. Not a test.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ start = time.perf_counter()
 net.fit(X, y, epochs={EPOCHS}, lr=1.0)
 print((time.perf_counter() - start) / {EPOCHS})
 """
-BUDGETS_S = {"first output, cold cache": 10.0, "first output, warm cache": 3.0, "later small cell": 0.2}
+BUDGETS_S = {"first output, cold cache": 6.0, "first output, warm cache": 2.0, "later small cell": 0.05}
 
 # Run cell `index` (as its Run button does) and return the seconds until it has finished; or set its code first.
 RUN_JS = """async ([index, code]) => {
@@ -51,6 +52,7 @@ RUN_JS = """async ([index, code]) => {
     return (performance.now() - start) / 1000;
 }"""
 LOAD_JS = "() => window.scratchnnRunner.state.loadSeconds"
+PARTS_JS = "() => window.scratchnnRunner.state.loadParts || {}"
 PRINTED_JS = "index => window.scratchnnRunner.state.cells[index].output.innerText"
 
 
@@ -78,6 +80,8 @@ def measure(browser, base: str, page: str) -> dict[str, float]:
         warm_tab, warm_rec = open_page(context, base, page)
         figures["first output, warm cache"] = warm_tab.evaluate(RUN_JS, [0, None])
         figures["start, warm cache"] = warm_tab.evaluate(LOAD_JS)
+        for part, seconds in warm_tab.evaluate(PARTS_JS).items():
+            figures[f"warm start: {part}"] = seconds
         figures["later small cell"] = warm_tab.evaluate(RUN_JS, [0, "print(1 + 1)"])
         warm_tab.evaluate(RUN_JS, [0, EPOCH_CODE])
         figures["epoch in the browser"] = float(warm_tab.evaluate(PRINTED_JS, 0).strip())
@@ -125,6 +129,10 @@ def main(argv: list[str]) -> int:
     print(f"  ratio browser / native: {browser_epoch / native:.1f}")
     for name in ("cold", "warm"):
         print(f"  of the first output ({name} cache), starting Python took {median[f'start, {name} cache']:.1f} s")
+    for name in median:
+        if name.startswith("warm start: "):
+            print(f"    {name}: {median[name]:.2f} s")
+    print(f"  load average (1, 5, 15 min): {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     return 1 if missed else 0
 
 

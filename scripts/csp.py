@@ -19,8 +19,9 @@ The policy, per page (the hashes come from that page's own built HTML, so they f
                                             insert <style> elements at run time (styles cannot run code)
     img-src 'self' data: blob:              figures drawn in the page are data: PNGs
     font-src 'self' data:                   MathJax and the widgets embed some fonts as data: URLs
-    worker-src 'self' blob:; connect-src 'self'
-                                            the runner's worker and what it fetches (Pyodide, wheels, cells)
+    worker-src 'self' blob:; connect-src 'self' blob: data:
+                                            the runner's worker and what it fetches (Pyodide, wheels, cells);
+                                            blob: and data: the pictures of the widgets (a page may read them back)
     object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'self'
 
 Data blocks (``<script type="application/json">`` and the like, e.g. the widget state) are not scripts and need
@@ -50,7 +51,7 @@ FIXED = {
     "img-src": ["'self'", "data:", "blob:"],
     "font-src": ["'self'", "data:"],
     "worker-src": ["'self'", "blob:"],
-    "connect-src": ["'self'"],
+    "connect-src": ["'self'", "blob:", "data:"],
     "frame-src": ["'self'"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],

@@ -11,7 +11,10 @@ Called by scripts/vendor.py (every ``make book``); nothing of it is committed. W
                         a pure-Python wheel of src/scratchnn, written now: the page always runs the current package
     pyodide-lock.json   the official lock cut down to those packages, plus scratchnn; the page loads from it, and
                         Pyodide checks every wheel it fetches against the sha256 written there
-    manifest.json       versions, and the size of every file a first Run downloads (the page's progress indicator)
+    manifest.json       versions, and the size of every file a first Run downloads (the page's progress indicator),
+                        and the sha256 of bytecode.zip (the worker checks it before unpacking)
+    bytecode.zip        the .pyc of every site-packages module a chapter's first cell imports, compiled by this very
+                        Pyodide under Node.js (scripts/pyodide_bytecode.mjs): Python then need not compile them
     LICENSE-pyodide.txt Pyodide's licence (MPL-2.0); each wheel carries its own licence files in its .dist-info
 
 Where the wheels come from. npm's ``pyodide`` has the core and the lock but no wheels, and no registry publishes
@@ -206,3 +209,15 @@ def vendor_pyodide(project: Path, out: Path) -> list[str]:
         f"pyodide wheels: {listed}; from {source}; sha256 checked against the official pyodide-lock.json",
         f"scratchnn {version} ({file_name}, built from src/)",
     ]
+
+
+def add_bytecode(project: Path, out: Path) -> str:
+    """Compile bytecode.zip in ``out`` (scripts/pyodide_bytecode.mjs, Node.js) and name it in manifest.json."""
+    subprocess.run(["node", str(project / "scripts" / "pyodide_bytecode.mjs"), str(out)], check=True, cwd=project)
+    bytecode = (out / "bytecode.zip").read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["bytecode"] = {"file": "bytecode.zip", "sha256": sha256(bytecode), "size": len(bytecode)}
+    manifest["sizes"]["bytecode.zip"] = len(bytecode)
+    manifest["total_bytes"] = sum(manifest["sizes"].values())
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    return f"bytecode.zip ({len(bytecode) / 1e6:.1f} MB of .pyc, compiled by this Pyodide under Node.js)"

@@ -39,7 +39,7 @@ import sys
 from pathlib import Path
 
 from icons import write_icon_css
-from pyodide_supply import vendor_pyodide
+from pyodide_supply import add_bytecode, vendor_pyodide
 
 HERE = Path(__file__).resolve().parent
 
@@ -165,6 +165,7 @@ def vendor(project: Path) -> list[str]:
         katex_line,
         icons_line,
         *vendor_pyodide(project, out / "pyodide"),
+        add_bytecode(project, out / "pyodide"),
     ]
     (out / "VERSIONS.txt").write_text("\n".join(lines) + "\n")
     return lines

@@ -37,6 +37,18 @@ function countingFetch(realFetch, onBytes) {
   };
 }
 
+// The bytes of a file of this site whose sha256 the manifest names; anything else is refused.
+async function fetchVerified(url, expected) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  const data = await response.arrayBuffer();
+  const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", data)))
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
+  if (digest !== expected) throw new Error(`${url} has sha256 ${digest}, the manifest says ${expected}`);
+  return data;
+}
+
 async function start(files, interrupt) {
   const started = performance.now();
   const parts = {};
@@ -53,6 +65,8 @@ async function start(files, interrupt) {
   const realFetch = self.fetch.bind(self);
   self.fetch = countingFetch(realFetch, report);
   const kernelSource = realFetch(new URL("kernel.py", here).href).then((response) => response.text());
+  // (crypto.subtle exists on https:// and 127.0.0.1 pages; elsewhere the page simply compiles from source.)
+  const bytecode = manifest.bytecode && self.crypto && crypto.subtle ? fetchVerified(pyodideBase + manifest.bytecode.file, manifest.bytecode.sha256) : null;
   importScripts(pyodideBase + "pyodide.js");
   let mark = performance.now();
   // `packages`: Pyodide fetches the wheels while the interpreter boots, instead of after it.
@@ -66,6 +80,9 @@ async function start(files, interrupt) {
   mark = lap("interpreter and packages", mark);
   report(manifest.sizes["pyodide.asm.js"]); // loaded by importScripts, not fetch
   if (interrupt) pyodide.setInterruptBuffer(interrupt);
+  // Precompiled .pyc of the modules a first cell imports (scripts/pyodide_bytecode.mjs), next to their sources.
+  if (bytecode) pyodide.unpackArchive(await bytecode, "zip", { extractDir: "/" });
+  mark = lap("bytecode", mark);
   const source = await kernelSource;
   self.fetch = realFetch;
   const module = pyodide.runPython(`

@@ -493,8 +493,7 @@
     });
   }
 
-  // Start Python before the first Run when the reader is about to want it: a returning reader (Python has started
-  // on this site before, so its files are in the browser's cache), or a pointer or focus on a cell.
+  // Start Python a moment before the first Run when the reader is about to press it (see init).
   function startEarly() {
     if (location.protocol === "file:" || state.ready) return;
     python().catch(() => {});
@@ -512,17 +511,21 @@
     await loadScript(new URL("codemirror.js", here).href);
     state.edits = loadEdits();
     for (const cell of state.cells) makeEditor(cell);
-    for (const cell of state.cells) {
-      cell.el.addEventListener("pointerenter", startEarly, { once: true });
-      cell.el.addEventListener("focusin", startEarly, { once: true });
-    }
     let returning = false;
     try {
       returning = localStorage.getItem(RETURNING_KEY) === "1";
     } catch (error) {
       // no storage
     }
-    if (returning) startEarly();
+    // Only for a returning reader (the files are in the browser's cache: nothing is downloaded before a Run), and
+    // only on a sign of intent: the pointer on a Run button, or the focus on it.
+    if (returning) {
+      for (const cell of state.cells) {
+        if (!cell.runButton) continue;
+        cell.runButton.addEventListener("pointerenter", startEarly, { once: true });
+        cell.runButton.addEventListener("focus", startEarly, { once: true });
+      }
+    }
     document.documentElement.dataset.runnerReady = "true";
   }
 
