@@ -35,7 +35,7 @@ def test_the_page_program_has_every_problem():
     assert all(row.verdict == "wrong" for row in result.rows), result
     assert set(result.diagnoses) == {"summed-not-mean", "sign-flipped", "wrong-bias", "overflow", "log-of-zero",
                                      "stale-weights", "no-seed", "not-converged"}  # fmt: skip
-    assert [f"(problem {n})" in " ".join(result.hints) for n in range(1, 8)] == [True] * 6 + [False]
+    assert [key for key, _ in result.entries if isinstance(key, int)] == [1, 2, 3, 4, 5, 6]
 
 
 @pytest.mark.slow

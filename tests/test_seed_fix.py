@@ -60,7 +60,7 @@ def test_the_fixed_program_passes(capsys):
     assert result.passed and result.diagnoses == (), result
     assert capsys.readouterr().out == ""  # train's printing is swallowed
     result.hint()
-    assert "this check passed" in capsys.readouterr().out
+    assert capsys.readouterr().out == "No hints: your program passes check_seed_fix.\n"
 
 
 @pytest.mark.slow
@@ -72,16 +72,19 @@ def test_the_program_as_given_fails_every_part_and_hints_at_every_problem(capsys
                 "no-seed", "not-converged"}  # fmt: skip
     assert set(result.diagnoses) == expected
     text = str(result)
-    assert "6 of 6 parts fail" in text and "hints available" in text
+    assert "6 of 6 parts fail" in text and "Call .hint() on this result" in text
     for code in expected:  # the report itself names no problem: the hints do, one at a time
         assert code not in text and ex.HINTS[code] not in text
+    ex.seed.reset_hints()
     shown = []
     for _ in range(len(result.hints) + 1):
         result.hint()
         shown.append(capsys.readouterr().out)
-    assert shown[0].startswith(f"Hint 1 of {len(result.hints)}: (problem 1)")
-    assert [f"(problem {n})" in "".join(shown) for n in range(1, 7)] == [True] * 6
-    assert "No more hints" in shown[-1]
+    ex.seed.reset_hints()
+    assert shown[0].startswith("(problem 1) Hint 1 of 2: ")
+    assert shown[1].startswith("(problem 1) Hint 2 of 2: ")
+    assert [f"(problem {n})" in "".join(shown) for n in range(1, 8)] == [True] * 6 + [False]
+    assert shown[-1].startswith("You have seen every hint for what is still wrong. Again: (problem 1) Hint 2 of 2")
 
 
 @pytest.mark.slow

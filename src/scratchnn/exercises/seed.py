@@ -16,12 +16,13 @@ from ..datasets import gaussian_clouds
 from ..network import _forward, check_params
 from ._compare import as_array, unpack
 from ._hints import HINTS
+from ._hunt_hints import HuntResult, reset_hints
 from ._report import CheckResult, Row
 from ._run import call, check_callable, error_codes
 from .layers import check_cross_entropy, check_forward
 from .training import check_train_step
 
-__all__ = ["EPOCHS", "TARGET", "check_seed_fix"]
+__all__ = ["EPOCHS", "TARGET", "check_seed_fix", "reset_hints"]
 
 EPOCHS = 2000  # the fixed program must train the clouds within this many epochs ...
 TARGET = 0.96  # ... to at least this training accuracy
@@ -168,7 +169,7 @@ def _summary_row(name: str, result: CheckResult) -> Row:
     return Row(name, None, None, worst, None, "ok" if result.passed else "wrong")
 
 
-def check_seed_fix(forward, cost, step, train) -> CheckResult:
+def check_seed_fix(forward, cost, step, train) -> HuntResult:
     """Check the bug hunt's program after your fixes (chapter `bughunt`).
 
     Parameters
@@ -188,15 +189,33 @@ def check_seed_fix(forward, cost, step, train) -> CheckResult:
 
     Returns
     -------
-    CheckResult
-        A row per part. The report does not say what is wrong: ``result.hint()`` prints one hint at a time, in
-        a fixed order of problems, two hints per problem found (a nudge, then a pointer), then hints for
-        anything else. The hints' state lives in the result, so a new check starts again at the first hint.
+    HuntResult
+        A row per part, saying what is checked. The report does not say what is wrong: ``result.hint()``
+        prints one hint at a time about the first problem, in the hunt's fixed order, that is still present,
+        its nudge first, then its pointer, then hints for anything else. It answers the program as it is
+        when called: if any of the four functions (or a function they call) was redefined since the check,
+        it checks again first. Which hints each problem has shown is remembered across checks;
+        :func:`reset_hints` forgets it.
         ``result.diagnoses`` lists the codes (those of the three checkers, plus ``sign-flipped`` when the
         recorded cost rises, ``overflow`` when it is not finite, ``not-converged`` and ``no-seed``).
     """
     for name, fn in (("forward", forward), ("cost", cost), ("step", step), ("train", train)):
         check_callable(fn, name)
+    rows, order, messages = _findings(forward, cost, step, train)
+    entries = _ladder(order, messages)
+    hints = tuple(hint for _, steps in entries for hint in steps)
+    return HuntResult("check_seed_fix", tuple(rows), tuple(order), (), hints, show_hints=False,
+                      program=(forward, cost, step, train), entries=entries, recheck=_check_again)  # fmt: skip
+
+
+def _check_again(forward, cost, step, train) -> HuntResult:
+    """The check that ``hint()`` runs on a program redefined since its check (looked up here, so tests can
+    count or replace it)."""
+    return check_seed_fix(forward, cost, step, train)
+
+
+def _findings(forward, cost, step, train):
+    """The rows, the diagnosis codes in the order of HINTS, and the messages of checking the program."""
     parts = [
         ("forward (check_forward)", check_forward(forward)),
         ("cost (check_cross_entropy)", check_cross_entropy(cost)),
@@ -213,12 +232,17 @@ def check_seed_fix(forward, cost, step, train) -> CheckResult:
     found = set(codes)
     if not found and any(row.verdict != "ok" for row in rows):
         found.add("other")
-    order = [c for c in HINTS if c in found]
-    hints = []
-    for number, (problem_codes, nudge, pointer) in enumerate(PROBLEMS, start=1):
-        if found & problem_codes:
-            hints += [f"(problem {number}) {nudge}", f"(problem {number}) {pointer}"]
+    return rows, [c for c in HINTS if c in found], messages
+
+
+def _ladder(order, messages) -> tuple:
+    """``(key, steps)`` per problem found, in the hunt's order (key its number, steps its nudge and pointer),
+    then one per other finding."""
+    found = set(order)
+    entries = [(number, (nudge, pointer))
+               for number, (codes, nudge, pointer) in enumerate(PROBLEMS, start=1) if found & codes]  # fmt: skip
     explained = set().union(*(p[0] for p in PROBLEMS))
-    hints += [HINTS[c] for c in order if c not in explained]
-    hints += [m for m in dict.fromkeys(messages) if m.startswith(("Your function", "On the case", "train ", "The "))]
-    return CheckResult("check_seed_fix", tuple(rows), tuple(order), (), tuple(hints), show_hints=False)
+    entries += [(("code", c), (HINTS[c],)) for c in order if c not in explained]
+    own = [m for m in dict.fromkeys(messages) if m.startswith(("Your function", "On the case", "train ", "The "))]
+    entries += [(("message", m), (m,)) for m in own]
+    return tuple(entries)
