@@ -191,11 +191,11 @@ def check_seed_fix(forward, cost, step, train) -> HuntResult:
     -------
     HuntResult
         A row per part, saying what is checked. The report does not say what is wrong: ``result.hint()``
-        prints one hint at a time about the first problem, in the hunt's fixed order, that is still present,
-        its nudge first, then its pointer, then hints for anything else. It answers the program as it is
-        when called: if any of the four functions (or a function they call) was redefined since the check,
-        it checks again first. Which hints each problem has shown is remembered across checks;
-        :func:`reset_hints` forgets it.
+        prints one hint at a time: about the first problem still present (in the hunt's fixed order) whose
+        hints it has not all shown, its nudge first, then its pointer; then hints for anything else. It
+        answers the program as it is when called: if any of the four functions (or a function they call) was
+        redefined since the check, it checks again first. Which hints each problem has shown is remembered
+        across checks; :func:`reset_hints` forgets it.
         ``result.diagnoses`` lists the codes (those of the three checkers, plus ``sign-flipped`` when the
         recorded cost rises, ``overflow`` when it is not finite, ``not-converged`` and ``no-seed``).
     """
@@ -209,8 +209,7 @@ def check_seed_fix(forward, cost, step, train) -> HuntResult:
 
 
 def _check_again(forward, cost, step, train) -> HuntResult:
-    """The check that ``hint()`` runs on a program redefined since its check (looked up here, so tests can
-    count or replace it)."""
+    """The check that ``hint()`` runs again on a program redefined since its check."""
     return check_seed_fix(forward, cost, step, train)
 
 
