@@ -1,6 +1,7 @@
 """check_seed_fix's hint() follows the learner's program: fixes made in different orders, in a notebook-like
 namespace, with hint() asked of the new check and of stale ones after each fix."""
 
+import json
 import re
 
 import numpy as np
@@ -182,3 +183,19 @@ def test_the_report_says_what_is_checked_not_the_fix(cached_checks):
     assert "6 of 6 parts fail" in text and "Call .hint() on this result" in text
     for _, nudge, pointer in seed.PROBLEMS:
         assert nudge not in text and pointer not in text
+
+
+def test_a_check_made_by_hint_is_recorded_like_any_other(cached_checks, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("SCRATCHNN_PROGRESS", "on")
+    monkeypatch.setenv("SCRATCHNN_PROGRESS_FILE", str(tmp_path / "progress.json"))
+    learner = Learner()
+    result = ex.check_seed_fix(*learner.program())
+
+    def state():
+        return json.loads((tmp_path / "progress.json").read_text())["exercises"]["bughunt-ex-hunt"]["state"]
+
+    assert state() == "failed"
+    for problem in FIXES:
+        learner.fix(problem)
+    assert ask(result, capsys).endswith("No hints: your program passes check_seed_fix.\n")
+    assert state() == "passed"

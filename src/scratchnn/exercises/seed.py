@@ -209,8 +209,11 @@ def check_seed_fix(forward, cost, step, train) -> HuntResult:
 
 
 def _check_again(forward, cost, step, train) -> HuntResult:
-    """The check that ``hint()`` runs again on a program redefined since its check."""
-    return check_seed_fix(forward, cost, step, train)
+    """The check that ``hint()`` runs again on a program redefined since its check: the package's public
+    ``check_seed_fix``, so that the new check is recorded in the learner's progress like any other."""
+    from . import check_seed_fix as recorded_check  # the package imports this module: look it up when called
+
+    return recorded_check(forward, cost, step, train)
 
 
 def _findings(forward, cost, step, train):
