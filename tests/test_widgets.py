@@ -354,6 +354,15 @@ def test_static_explorer_without_a_site_embeds_the_starting_picture(explorer):
     assert page.count("<img ") == 1 and 'src="data:image/png;base64,' in page and "<input" not in page
 
 
+def test_static_explorer_saves_its_pictures_where_the_book_build_asks(monkeypatch, tmp_path):
+    monkeypatch.setenv("SCRATCHNN_EXPLORER_DIR", str(tmp_path / "site"))
+    built = widgets.static_playground(lrs=(1.0,), hidden=(3,), datasets=("XOR",), epochs=5)
+    assert built.url == "../_static/explorer/" and (tmp_path / "site" / "xor-lr1-h3.png").is_file()
+    assert 'src="../_static/explorer/xor-lr1-h3.png"' in built._repr_html_()
+    monkeypatch.delenv("SCRATCHNN_EXPLORER_DIR")
+    assert widgets.static_playground(lrs=(1.0,), hidden=(3,), datasets=("XOR",), epochs=5).url is None
+
+
 def test_static_explorer_pictures_are_small(explorer):
     assert max(len(png) for png in explorer.pngs.values()) < 20_000
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,10 @@ from .figure import Canvas, alt_text
 from .settings import DEFAULTS
 from .training import Run, train_run
 
-__all__ = ["Explorer", "render_run_png", "static_playground"]
+__all__ = ["EXPLORER_DIR_ENV", "Explorer", "render_run_png", "static_playground"]
+
+# Set by the book build (scripts/build_book.py) to the folder it copies to the site's _static/explorer/.
+EXPLORER_DIR_ENV = "SCRATCHNN_EXPLORER_DIR"
 
 
 def _label(value: float) -> str:
@@ -132,6 +136,7 @@ def static_playground(
     datasets=("gaussian clouds", "spirals"),
     start=(1.0, 3),
     url: str | None = None,
+    site_url: str = "../_static/explorer/",
     figsize=(7.0, 3.2),
     dpi=80,
     colours: int | None = 128,
@@ -142,8 +147,12 @@ def static_playground(
     Every (data set, learning rate, hidden size) of `datasets` x `lrs` x `hidden` is trained once (the other
     settings as in :func:`train_run`, e.g. ``epochs``, ``activation``) and drawn to a small PNG, palette-quantised
     to `colours` colours. Every picture draws the cost on the same log scale (0.01 to 10, wider only for a run
-    that leaves it), so that neighbours compare at a glance. `url` is the folder, relative to the page, from which
-    the site serves the pictures once :meth:`Explorer.save` has written them (None: embed the starting picture).
+    that leaves it), so that neighbours compare at a glance.
+
+    `url` is the folder, relative to the page, from which a site serves the pictures once :meth:`Explorer.save`
+    has written them. With None (in Jupyter) the starting picture is embedded and there are no controls, except
+    during the book build: there the environment variable ``SCRATCHNN_EXPLORER_DIR`` names a folder, the pictures
+    are saved into it and `url` becomes `site_url`, where the build serves that folder.
     """
     lrs, hidden, names = [float(v) for v in lrs], [int(v) for v in hidden], list(datasets)
     if start[0] not in lrs or start[1] not in hidden:
@@ -162,4 +171,7 @@ def static_playground(
                 explorer.runs[key] = run
                 explorer.pngs[key] = render_run_png(run, canvas, title, colours)
                 explorer.alts[key] = alt_text(run, title)
+    if url is None and os.environ.get(EXPLORER_DIR_ENV):
+        explorer.save(os.environ[EXPLORER_DIR_ENV])
+        explorer.url = site_url
     return explorer
