@@ -25,7 +25,8 @@ TRANSFERRED_JS = """() => {
 def visit(context, base: str):
     page = context.new_page()
     rec = record(page, base)
-    page.goto(base + PAGE, wait_until="load")
+    response = page.goto(base + PAGE, wait_until="load")
+    rec.main_status = response.status if response else None
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_timeout(500)
     page.evaluate("() => document.querySelector('form.scratchnn-explorer').scrollIntoView()")
