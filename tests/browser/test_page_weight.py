@@ -29,9 +29,9 @@ def visit(context, base: str):
     rec.main_status = response.status if response else None
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_timeout(500)
-    page.evaluate("() => document.querySelector('form.scratchnn-explorer').scrollIntoView()")
+    page.evaluate("() => document.querySelector('form.scratchnn-explorer')?.scrollIntoView()")
     page.wait_for_function(
-        "() => { const i = document.querySelector('.ex-picture'); return i.complete && i.naturalWidth; }"
+        "() => { const i = document.querySelector('.ex-picture'); return !i || (i.complete && i.naturalWidth); }"
     )
     page.wait_for_load_state("networkidle")
     return page, rec
