@@ -539,14 +539,14 @@ def _pictures(area) -> list[str]:
 
 
 def _wait_for_pictures(page, area, pictures: list[str], *, same: bool) -> bool:
-    """Wait (up to 5 s) until the displayed pictures (bytes and alt text) differ from `pictures` (same=False) or
-    equal them (same=True)."""
+    """Wait (up to 15 s: a picture is fetched on demand, and the test machine may be busy) until the displayed
+    pictures (bytes and alt text) differ from `pictures` (same=False) or equal them (same=True)."""
     try:
         page.wait_for_function(
             f"""async ([a, old, same]) => {{ const now = await ({VISIBLE_PICTURES_JS})(a);
                 return now.length > 0 && (JSON.stringify(now) === JSON.stringify(old)) === same; }}""",
             arg=[area.element_handle(), pictures, same],
-            timeout=5000,
+            timeout=15000,
         )
     except Exception:
         return False
@@ -557,6 +557,13 @@ def check_control_changes_picture(page, area, control, label: str, shots: tuple[
     """Focus the control (a range input or a select), press ArrowRight/ArrowDown (the other way at the end): its
     value, the picture's bytes and its alt text change; the opposite key brings the first picture back.
     Screenshots of `area` before/after."""
+    area.scroll_into_view_if_needed()
+    try:  # the picture is loaded lazily, and may still be on its way after the previous control's check
+        page.wait_for_function(
+            f"async a => (await ({VISIBLE_PICTURES_JS})(a)).length > 0", arg=area.element_handle(), timeout=15000
+        )
+    except Exception:
+        pass
     before_pic, before_val = _pictures(area), control.input_value()
     if not before_pic:
         return [f"{label}: no picture is displayed"]
