@@ -39,7 +39,7 @@ lab: setup
 	PATH="$(abspath $(BIN)):$$PATH" ./postBuild
 	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Pinned browser assets (KaTeX's stylesheet and fonts, require.js, ipywidgets HTML manager, ...), the workflow linter,
+# Pinned browser assets (KaTeX's stylesheet and fonts, CodeMirror, Pyodide, ...), the workflow linter,
 # axe-core and Lighthouse.
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
@@ -95,7 +95,7 @@ booktests: book
 	$(BIN)/python -m pytest tests -m "book and not browser and not binder and not classroom"
 
 # Every page of the built site in headless Chromium (tests/browser/): loads offline, MathJax, images, console,
-# dropdowns, Binder/.ipynb links, widgets and the static explorer, a 390 px viewport. Debian's Chromium, installed
+# dropdowns, Binder/.ipynb links, no widget state, the explorer, a 390 px viewport. Debian's Chromium, installed
 # by scripts/install_browser.sh when missing (no browser download). Screenshots: _build/screenshots/.
 browser: book
 	scripts/install_browser.sh

@@ -8,6 +8,9 @@
    every chapter is executed (``execute_notebooks: force``, cell timeout in _config.yml); any warning, failing
    cell or broken cross-reference fails the build, and --keep-going reports all of them, each with its page.
 3. Every notebook page of the TOC must have produced its executed notebook in _build/jupyter_execute/.
+   The build runs with SCRATCHNN_WIDGETS=off (the kernel playground shows a picture: no page embeds widget state,
+   the site ships no widget manager) and SCRATCHNN_EXPLORER_DIR=_build/explorer, where the playground page writes
+   its explorer's pictures; they are copied to _build/html/_static/explorer/ (the explorer's <img> loads them).
 4. The code of every executed notebook goes into the site for the in-page runner (scripts/runner_cells.py).
 5. Speed and a clean console (scripts/site_html.py): no icon script, no duplicate inline script, a meta
    description and image sizes on every page; a formula KaTeX could not render fails the build.
@@ -18,6 +21,7 @@ Exits non-zero if any step fails. The vendored assets (_vendor/, see scripts/ven
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -30,6 +34,16 @@ from runner_cells import write_cells
 from site_html import improve_site
 
 PAGE_SUFFIXES = (".md", ".ipynb")
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def pages_with_widget_state(html_dir: Path) -> list[str]:
+    """The built pages that embed ipywidgets state (they would need the widget manager, which the site lacks)."""
+    return sorted(
+        str(page.relative_to(html_dir))
+        for page in html_dir.rglob("*.html")
+        if "_static" not in page.parts and WIDGET_STATE in page.read_text(encoding="utf-8")
+    )
 
 
 def toc_files(toc: dict) -> list[str]:
@@ -93,13 +107,15 @@ def main(argv: list[str]) -> int:
 
     # Start from nothing: a notebook or page left over from a renamed chapter must not survive (nbval would
     # run it). _build/ holds nothing else that is worth keeping between builds (execution is forced anyway).
-    for stale in ("html", "jupyter_execute", ".doctrees"):
+    for stale in ("html", "jupyter_execute", ".doctrees", "explorer"):
         shutil.rmtree(book_dir / "_build" / stale, ignore_errors=True)
+    pictures = book_dir / "_build" / "explorer"
+    env = {**os.environ, "SCRATCHNN_WIDGETS": "off", "SCRATCHNN_EXPLORER_DIR": str(pictures)}
 
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jupyter_book), "build", str(book_dir), "--all", "-W", "-n", "--keep-going"]
     print("$", " ".join(cmd), flush=True)
-    returncode = subprocess.run(cmd, check=False).returncode
+    returncode = subprocess.run(cmd, check=False, env=env).returncode
     if returncode != 0:
         print(
             f"Book build FAILED (exit {returncode}): see the WARNING/ERROR lines above; each names its page "
@@ -120,6 +136,19 @@ def main(argv: list[str]) -> int:
     if missing:
         print(f"Book build FAILED: no executed notebook for {', '.join(missing)} in {executed}", file=sys.stderr)
         return 1
+
+    html_dir = book_dir / "_build" / "html"
+    embedded = pages_with_widget_state(html_dir)
+    if embedded:
+        print(
+            f"Book build FAILED: {', '.join(embedded)} embed ipywidgets state, but the site ships no widget manager: "
+            "show widgets only in Jupyter (see scratchnn.widgets.live.playground)",
+            file=sys.stderr,
+        )
+        return 1
+    if pictures.is_dir():
+        shutil.copytree(pictures, html_dir / "_static" / "explorer")
+        print(f"Explorer: {len(list(pictures.iterdir()))} pictures copied to {html_dir / '_static' / 'explorer'}/")
 
     written = write_cells(book_dir, executed, book_dir / "_build" / "html")
     print(f"In-page runner: the code of {len(written)} pages written to _build/html/_static/vendor/runner/cells/")

@@ -10,22 +10,19 @@ The policy, per page (the hashes come from that page's own built HTML, so they f
                                             sha256 of its text; the inline event handlers of the page (the theme's
                                             ``onclick="window.print()"`` buttons) by theirs ('unsafe-hashes' allows
                                             exactly those handler texts, nothing else); WebAssembly compilation for
-                                            Python (Pyodide). No 'unsafe-inline'; no 'unsafe-eval' except on
-                                            pages that load the ipywidgets HTML manager (embed-amd.js, today the
-                                            playground): it validates the embedded widget state with Ajv 8, which
-                                            compiles its JSON-schema validator with ``new Function`` and cannot run
-                                            without it (measured: the page's only violation without it).
-    style-src 'self' 'unsafe-inline'        the theme, MathJax and the widget manager set style attributes and
+                                            Python (Pyodide). No 'unsafe-inline' and no 'unsafe-eval' on any
+                                            page (the site ships no ipywidgets manager, whose Ajv needed eval).
+    style-src 'self' 'unsafe-inline'        the theme and MathJax set style attributes and
                                             insert <style> elements at run time (styles cannot run code)
     img-src 'self' data: blob:              figures drawn in the page are data: PNGs
-    font-src 'self' data:                   MathJax and the widgets embed some fonts as data: URLs
+    font-src 'self' data:                   MathJax embeds some fonts as data: URLs
     worker-src 'self' blob:; connect-src 'self' blob: data:
                                             the runner's worker and what it fetches (Pyodide, wheels, cells);
-                                            blob: and data: the pictures of the widgets (a page may read them back)
+                                            blob: and data: let a page read back pictures drawn in it
     object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'self'
 
-Data blocks (``<script type="application/json">`` and the like, e.g. the widget state) are not scripts and need
-no hash. ``frame-ancestors`` is ignored in a <meta> policy, so it is not written.
+Data blocks (``<script type="application/json">`` and the like, e.g. the explorer's table of pictures) are not
+scripts and need no hash. ``frame-ancestors`` is ignored in a <meta> policy, so it is not written.
 """
 
 from __future__ import annotations
@@ -42,8 +39,6 @@ SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 HANDLER = re.compile(r"""\son[a-z]+\s*=\s*("([^"]*)"|'([^']*)')""", re.I)
 HEAD = re.compile(r"<head\b[^>]*>", re.I)
-# The one vendored script that needs eval (see the docstring), by the file name the pages load it as.
-NEEDS_EVAL = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*/embed-amd\.js[?\"]")
 JS_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript"}
 FIXED = {
     "default-src": ["'self'"],
@@ -82,8 +77,6 @@ def inline_hashes(page: str) -> tuple[list[str], list[str]]:
 def policy(page: str) -> str:
     scripts, handlers = inline_hashes(page)
     script_src = ["'self'", "'wasm-unsafe-eval'", *scripts]
-    if NEEDS_EVAL.search(page):
-        script_src.append("'unsafe-eval'")
     if handlers:
         script_src += ["'unsafe-hashes'", *handlers]
     directives = {"script-src": script_src, **FIXED}

@@ -10,23 +10,18 @@ Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every pag
                               with katex_prerender); npm katex must be the version that sphinxcontrib-katex bundles
     _vendor/vendor/icons.css  the theme's few icons as CSS masks instead of its 1.4 MB icon script (scripts/icons.py)
     _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css)
-    _vendor/vendor/widgets/   require.js, the ipywidgets HTML manager (embed-amd.js), its fonts and
-                              widgets-setup.js (see below)
     _vendor/vendor/progress/  the reader's progress (assets/progress/: progress.js, progress.css)
     _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner-view.js, runner.js, its worker, kernel.py,
                               runner.css) and the CodeMirror 5 editor it uses: codemirror.js is lib/codemirror.js and
-                              the Python mode in one file, each wrapped so that it ignores require.js's define() and
+                              the Python mode in one file, each wrapped so that it ignores any AMD define() and
                               sets window.CodeMirror (a plain <script>: no eval, CSP-clean); codemirror.css
-    _vendor/vendor/playground/ the live playground of book/playground.md (assets/playground/), on the runner's API
+    _vendor/vendor/playground/ the live playground of book/playground.md (assets/playground/), on the runner's API,
+                              and explorer.js, which switches the pictures of its explorer of precomputed runs
     _vendor/vendor/pyodide/   Python in the page: Pyodide, numpy/matplotlib wheels checked against the official
                               lock, a scratchnn wheel built from src/ (scripts/pyodide_supply.py)
 
-The widget bundle computes the URL of its fonts from the require.js module URL of the module that
-embeds the CSS. Without configuration that is the page's own folder
-(``book/@jupyter-widgets/html-manager/dist/<hash>.woff2``), which does not exist. ``widgets-setup.js`` runs
-between require.js and embed-amd.js and maps those module ids to this folder, where the fonts are copied.
-It also gives MathJax 3 the ``MathJax.Hub.Queue`` call with which the bundle typesets widget labels, and gives
-the controls accessible names and states (see its part 3).
+No ipywidgets HTML manager and no require.js: no page embeds widget state (the explorer is plain HTML and the
+kernel playground a picture on the site; scripts/build_book.py fails a page that embeds widget state).
 
 Usage: python scripts/vendor.py [PROJECT_DIR]   (after ``npm ci``)
 """
@@ -46,9 +41,8 @@ HERE = Path(__file__).resolve().parent
 MATHJAX_FILES = ["tex-mml-chtml.js"]
 # Loaded on demand by tex-mml-chtml.js: TeX extensions, CHTML fonts, the menu and its accessibility tools.
 MATHJAX_DIRS = ["input", "output", "ui", "a11y", "sre", "adaptors"]
-FONT_SUFFIXES = {".woff2", ".woff", ".ttf", ".eot", ".svg"}
 RUNNER_FILES = ["runner-view.js", "runner.js", "runner-worker.js", "kernel.py", "runner.css"]
-PLAYGROUND_FILES = ["playground.js", "playground.css"]
+PLAYGROUND_FILES = ["playground.js", "explorer.js", "playground.css"]
 # CodeMirror 5: single-file build, no bundler. Destination name -> path in the npm package.
 CODEMIRROR_FILES = {
     "codemirror.css": "lib/codemirror.css",
@@ -59,7 +53,7 @@ CODEMIRROR_SCRIPTS = ["lib/codemirror.js", "mode/python/python.js"]
 
 
 def codemirror_bundle(codemirror: Path) -> str:
-    """CodeMirror and its Python mode as one classic script that sets window.CodeMirror even beside require.js.
+    """CodeMirror and its Python mode as one classic script that sets window.CodeMirror even beside an AMD loader.
 
     Each UMD module is wrapped in a function whose ``define``, ``module`` and ``exports`` are undefined, so it takes
     its "browser global" branch; the mode then finds ``CodeMirror`` as a global.
@@ -96,10 +90,8 @@ def vendor(project: Path) -> list[str]:
     """Recreate ``project/_vendor`` from ``project/node_modules``; return one line per package copied."""
     modules = project / "node_modules"
     mathjax = modules / "mathjax"
-    requirejs = modules / "requirejs"
-    manager = modules / "@jupyter-widgets" / "html-manager"
     codemirror = modules / "codemirror"
-    missing = [str(p) for p in (mathjax, requirejs, manager, codemirror) if not (p / "package.json").is_file()]
+    missing = [str(p) for p in (mathjax, codemirror) if not (p / "package.json").is_file()]
     if missing:
         raise SystemExit(f"vendor.py: {', '.join(missing)} not installed; run `npm ci` first")
     if not version_of(mathjax).startswith("3."):
@@ -120,26 +112,7 @@ def vendor(project: Path) -> list[str]:
     katex_line = vendor_katex(modules / "katex", out / "katex")
     icons_line = write_icon_css(out / "icons.css")
 
-    w_out = out / "widgets"
-    w_out.mkdir(parents=True)
-    shutil.copy2(requirejs / "require.js", w_out / "require.js")
-    dist = manager / "dist"
-    # The bundle compiles its widget-state schema with Ajv 8 in strict mode, which logs a console warning for the
-    # one union type in it ("type": ["string", "number"]). Rewrite it as the equivalent anyOf.
-    bundle = (dist / "embed-amd.js").read_text(encoding="utf-8")
-    union, same = '"type":["string","number"]', '"anyOf":[{"type":"string"},{"type":"number"}]'
-    if bundle.count(union) != 2:
-        raise SystemExit("vendor.py: embed-amd.js changed: the widget-state schema's union type was not found twice")
-    (w_out / "embed-amd.js").write_text(bundle.replace(union, same), encoding="utf-8")
-    fonts = sorted(p for p in dist.iterdir() if p.suffix in FONT_SUFFIXES)
-    if not fonts:
-        raise SystemExit(f"vendor.py: no font files in {dist}; has the html-manager layout changed?")
-    for font in fonts:
-        shutil.copy2(font, w_out / font.name)
-    shutil.copy2(HERE / "widgets-setup.js", w_out / "widgets-setup.js")
     shutil.copy2(project / "assets" / "book.css", out / "book.css")
-    for notice in dist.glob("*.LICENSE.txt"):
-        shutil.copy2(notice, w_out / notice.name)
 
     r_out = out / "runner"
     r_out.mkdir()
@@ -159,8 +132,6 @@ def vendor(project: Path) -> list[str]:
 
     lines = [
         f"mathjax {version_of(mathjax)}",
-        f"requirejs {version_of(requirejs)}",
-        f"@jupyter-widgets/html-manager {version_of(manager)} ({len(fonts)} font files)",
         f"codemirror {version_of(codemirror)}",
         katex_line,
         icons_line,

@@ -1,6 +1,7 @@
 """The playground, driven headlessly: set controls, call the update, check what the learner would see."""
 
 import io
+import json
 import re
 
 import matplotlib.pyplot as plt
@@ -9,7 +10,6 @@ import pytest
 
 pytest.importorskip("ipywidgets")
 
-from ipywidgets.embed import embed_data
 from PIL import Image as PILImage
 
 import scratchnn as snn
@@ -313,48 +313,70 @@ def test_cloud_noise_is_the_spread_around_the_centres():
 
 @pytest.fixture(scope="module")
 def explorer():
-    return widgets.static_playground(lrs=(0.1, 1.0, 10.0), hidden=(1, 3), start=(1.0, 3), epochs=30)
+    return widgets.static_playground(
+        lrs=(0.1, 1.0, 10.0), hidden=(1, 3), start=(1.0, 3), epochs=30, url="../_static/explorer/"
+    )
 
 
-def test_static_explorer_structure(explorer):
-    lr_slider, hidden_slider, buttons = explorer.lr_slider, explorer.hidden_slider, explorer.dataset_buttons
-    assert explorer.children[0] is buttons and buttons.description == "data set"
-    assert explorer.children[1:3] == (lr_slider, hidden_slider)
-    assert explorer.children[3] is explorer.stack
-    assert lr_slider.options == ("0.1", "1", "10") and lr_slider.value == "1"
-    assert hidden_slider.options == ("1", "3") and hidden_slider.value == "3"
-    assert buttons.options == ("gaussian clouds", "spirals")
-    per_dataset = explorer.stack.children
-    assert len(per_dataset) == 2
-    for hidden_stack in per_dataset:
-        assert len(hidden_stack.children) == 2 and hidden_stack.selected_index == 1
-        for lr_stack in hidden_stack.children:
-            assert len(lr_stack.children) == 3 and lr_stack.selected_index == 1
-            assert all(png_size(image.png) == (560, 256) for image in lr_stack.children)
-    assert len(explorer.runs) == 2 * 3 * 2
-    pictures = {image.png for d in per_dataset for h in d.children for image in h.children}
-    assert len(pictures) == 12  # every run has its own picture
+def test_static_explorer_runs_and_pictures(explorer):
+    assert len(explorer.runs) == len(explorer.pngs) == len(explorer.alts) == 2 * 3 * 2
+    assert all(png_size(png) == (560, 256) for png in explorer.pngs.values())
+    assert len(set(explorer.pngs.values())) == 12  # every run has its own picture
+    assert explorer.start == ("gaussian clouds", 1.0, 3)
+    assert explorer.alts["spirals", 10.0, 1].startswith("Decision regions with the data on top")
+    assert "spirals, learning rate 10, 1 hidden unit." in explorer.alts["spirals", 10.0, 1]
 
 
-def test_static_sliders_are_linked_in_the_browser(explorer):
-    pairs = {
-        (link.source[0].model_id, link.source[1], link.target[0].model_id, link.target[1]) for link in explorer.links
-    }
-    lr_stacks = [s for d in explorer.stack.children for s in d.children]
-    expected = {(explorer.lr_slider.model_id, "index", s.model_id, "selected_index") for s in lr_stacks}
-    expected |= {
-        (explorer.hidden_slider.model_id, "index", d.model_id, "selected_index") for d in explorer.stack.children
-    }
-    expected.add((explorer.dataset_buttons.model_id, "index", explorer.stack.model_id, "selected_index"))
-    assert pairs == expected
-    state = embed_data(views=[explorer])["manager_state"]["state"]
-    link_states = [m["state"] for m in state.values() if m["model_name"] == "LinkModel"]
-    assert len(link_states) == len(expected)  # the links travel with the widget state the book embeds
+def test_static_explorer_html_is_a_labelled_form_with_one_lazy_picture(explorer):
+    page = explorer._repr_html_()
+    assert page.count("<img ") == 1 and 'loading="lazy"' in page
+    assert 'src="../_static/explorer/gaussian-clouds-lr1-h3.png" width="560" height="256"' in page
+    assert 'alt="Decision regions with the data on top' in page
+    for name, label in (("dataset", "data set"), ("lr", "learning rate"), ("hidden", "hidden units")):
+        assert f'<label for="ex-{name}">{label}</label>' in page and f'id="ex-{name}"' in page
+    assert 'id="ex-lr" name="lr" min="0" max="2" step="1" value="1" aria-valuetext="1"' in page
+    assert 'id="ex-hidden" name="hidden" min="0" max="1" step="1" value="1" aria-valuetext="3"' in page
+    assert "<script>" not in page and "onclick" not in page  # a strict CSP: only a JSON data block
+    table = json.loads(page.split('class="ex-pictures">')[1].split("</script>")[0])
+    assert len(table) == 12
+    assert table["1-2-0"] == ["../_static/explorer/spirals-lr10-h1.png", explorer.alts["spirals", 10.0, 1]]
+
+
+def test_static_explorer_saves_every_picture(explorer, tmp_path):
+    written = explorer.save(tmp_path / "pictures")
+    assert len(written) == 12
+    assert (tmp_path / "pictures" / "spirals-lr0.1-h3.png").read_bytes() == explorer.pngs["spirals", 0.1, 3]
+
+
+def test_static_explorer_without_a_site_embeds_the_starting_picture(explorer):
+    alone = widgets.Explorer(**{**explorer.__dict__, "url": None})
+    page = alone._repr_html_()
+    assert page.count("<img ") == 1 and 'src="data:image/png;base64,' in page and "<input" not in page
+
+
+def test_static_explorer_saves_its_pictures_where_the_book_build_asks(monkeypatch, tmp_path):
+    monkeypatch.setenv("SCRATCHNN_EXPLORER_DIR", str(tmp_path / "site"))
+    built = widgets.static_playground(lrs=(1.0,), hidden=(3,), datasets=("XOR",), epochs=5)
+    assert built.url == "../_static/explorer/" and (tmp_path / "site" / "xor-lr1-h3.png").is_file()
+    assert 'src="../_static/explorer/xor-lr1-h3.png"' in built._repr_html_()
+    monkeypatch.delenv("SCRATCHNN_EXPLORER_DIR")
+    assert widgets.static_playground(lrs=(1.0,), hidden=(3,), datasets=("XOR",), epochs=5).url is None
 
 
 def test_static_explorer_pictures_are_small(explorer):
-    sizes = [len(image.png) for d in explorer.stack.children for h in d.children for image in h.children]
-    assert max(sizes) < 20_000
+    assert max(len(png) for png in explorer.pngs.values()) < 20_000
+
+
+def test_playground_is_a_picture_without_widgets_when_the_build_says_so(monkeypatch):
+    from ipywidgets.widgets import widget
+
+    monkeypatch.setenv("SCRATCHNN_WIDGETS", "off")
+    before = set(widget._instances)
+    shown = widgets.playground(epochs=30)
+    assert isinstance(shown, widgets.PlaygroundPicture) and set(widget._instances) == before  # no widget created
+    page = shown._repr_html_()
+    assert page.count("<img ") == 1 and 'width="720" height="288"' in page and "training accuracy" in page
+    assert shown.run.history.epochs == 30 and png_size(shown.png) == (720, 288)
 
 
 def test_static_explorer_rejects_a_start_outside_the_grid():

@@ -483,7 +483,7 @@
   // ---- start-up ----------------------------------------------------------------------------------------------
 
   // codemirror.js is built by scripts/vendor.py with CodeMirror and its Python mode wrapped so that they ignore
-  // require.js (the widget pages have it) and set window.CodeMirror: a plain <script>, no eval.
+  // any AMD loader and set window.CodeMirror: a plain <script>, no eval.
   function loadScript(src) {
     return new Promise((resolve, reject) => {
       const node = el("script", { src });

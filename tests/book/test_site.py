@@ -123,7 +123,7 @@ def test_no_page_loads_anything_from_another_host(html_dir: Path):
     assert not bad, f"built files that load from another host: {json.dumps(bad, indent=1)}"
 
 
-def test_pages_use_the_vendored_katex_and_widget_manager(html_dir: Path):
+def test_pages_use_the_vendored_katex_and_no_widget_manager(html_dir: Path):
     intro = (html_dir / "book" / "intro.html").read_text(encoding="utf-8")
     # Maths is rendered at build time: the pages link KaTeX's stylesheet from the site and load no maths script.
     assert 'href="../_static/vendor/katex/katex.min.css' in intro
@@ -136,22 +136,21 @@ def test_pages_use_the_vendored_katex_and_widget_manager(html_dir: Path):
     assert fonts, "no font references in katex.min.css: has KaTeX changed?"
     assert not sorted(f for f in fonts if not (vendor / "katex" / f).is_file())
     assert "katex 0.16." in (vendor / "VERSIONS.txt").read_text()
-    # The widget manager asks for its fonts next to the module URLs that widgets-setup.js maps into this folder.
-    widgets = vendor / "widgets"
-    for name in ("require.js", "widgets-setup.js", "embed-amd.js"):
-        assert (widgets / name).is_file(), name
-    bundle = (widgets / "embed-amd.js").read_text(encoding="utf-8")
-    fonts = set(re.findall(r'\.p\+"([0-9a-f]{20}\.(?:woff2?|ttf|eot|svg))"', bundle))
-    assert fonts, "no font references found in embed-amd.js: has the bundle changed?"
-    assert not sorted(f for f in fonts if not (widgets / f).is_file())
-    # widgets-setup.js must map the module ids that embed the CSS; those ids must still exist in the bundle.
-    paths_js = (widgets / "widgets-setup.js").read_text(encoding="utf-8")
-    for module_id in ("@jupyter-widgets/html-manager", "@jupyter-widgets/html-manager/dist/libembed-amd"):
-        assert f'define("{module_id}"' in bundle
-        assert f'"{module_id}":' in paths_js
-    # The bundle typesets widget labels with the MathJax 2 API; widgets-setup.js must give MathJax 3 that API.
-    if "MathJax.Hub.Queue(" in bundle:
-        assert "mj.Hub = {" in paths_js and "Queue: function" in paths_js
+    # No widget manager: no page embeds ipywidgets state, and none of its files is shipped.
+    assert not (vendor / "widgets").exists()
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "widget-state+json" not in text and "embed-amd.js" not in text and "require.js" not in text, page
+
+
+def test_the_explorer_pictures_are_files_the_page_points_to(html_dir: Path):
+    page = (html_dir / "book" / "playground.html").read_text(encoding="utf-8")
+    pictures = sorted((html_dir / "_static" / "explorer").glob("*.png"))
+    assert len(pictures) == 84
+    sources = re.findall(r'"(\.\./_static/explorer/[^"]+\.png)"', page)
+    assert len(set(sources)) == 84 and page.count('<img class="ex-picture"') == 1
+    assert all((html_dir / "book" / src).resolve().is_file() for src in sources)
+    assert 'loading="lazy"' in page
 
 
 def test_assets_are_not_in_a_folder_named_static():

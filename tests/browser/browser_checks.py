@@ -156,27 +156,9 @@ def record(page, base: str) -> PageRecord:
     return rec
 
 
-def wait_for_widgets(page) -> str | None:
-    """Wait until every embedded widget view has been rendered by the widget manager; a problem or None."""
-    n_views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-    if not n_views:
-        return None
-    try:
-        page.wait_for_function(
-            """n => document.querySelectorAll('.widget-subarea .jupyter-widgets').length > 0
-                && document.querySelectorAll('.widget-subarea').length >= n""",
-            arg=n_views,
-            timeout=TIMEOUT_MS,
-        )
-    except Exception:
-        rendered = page.locator(".widget-subarea").count()
-        return f"only {rendered} of {n_views} embedded widget views were rendered"
-    return None
-
-
 def open_page(context, base: str, path: str, *, settle: bool = True) -> tuple[object, PageRecord, list[str]]:
-    """Open `base + path` in a new tab of `context` (one recorded page per context), recording it; with `settle`,
-    wait for the widgets (not for a page that redirects at once).
+    """Open `base + path` in a new tab of `context` (one recorded page per context), recording it; with `settle`
+    (not for a page that redirects at once), wait until the page's scripts have run (DOMContentLoaded, load).
 
     Returns (page, record, problems met while waiting)."""
     page = context.new_page()
@@ -190,8 +172,7 @@ def open_page(context, base: str, path: str, *, settle: bool = True) -> tuple[ob
         rec.source_html = ""
     if not settle:
         return page, rec, []
-    waiting = [wait_for_widgets(page)]
-    return page, rec, [w for w in waiting if w]
+    return page, rec, []
 
 
 # ------------------------------------------------------------------------------------------------ checks
@@ -519,32 +500,28 @@ def check_launch_links(page, rec: PageRecord, config: dict, source_path: str | N
     return problems
 
 
-WIDGETS_JS = """() => {
-    const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length;
-    const areas = [...document.querySelectorAll('.widget-subarea')].map(a => {
-        const r = a.getBoundingClientRect();
-        return {widgets: a.querySelectorAll('.jupyter-widgets').length, width: r.width, height: r.height};
-    });
-    return {views, areas};
-}"""
+WIDGETS_JS = r"""() => ({
+    state: document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').length,
+    views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]').length,
+    manager: [...document.scripts].filter(s => /(embed-amd|require)\.js/.test(s.src)).map(s => s.src),
+})"""
 
 
 def check_widgets(page) -> list[str]:
-    """Where the page embeds widget views, each is rendered by the widget manager and takes up space."""
+    """No page embeds ipywidgets state or views, or loads a widget manager: the site ships none (issue 23); the
+    explorer is plain HTML and the kernel playground a picture."""
     state = page.evaluate(WIDGETS_JS)
-    if not state["views"]:
-        return []
     problems = []
-    if len(state["areas"]) != state["views"]:
-        problems.append(f"{state['views']} widget views embedded, {len(state['areas'])} rendered")
-    for i, area in enumerate(state["areas"], 1):
-        if not area["widgets"] or area["width"] < 10 or area["height"] < 10:
-            problems.append(f"widget view {i} rendered empty ({area['width']:.0f}x{area['height']:.0f} px)")
+    if state["state"] or state["views"]:
+        problems.append(
+            f"the page embeds ipywidgets state ({state['state']} blocks, {state['views']} widget views), which "
+            "nothing on the site can render"
+        )
+    problems += [f"the page loads a widget manager script {src}" for src in state["manager"]]
     return problems
 
 
-# The pictures displayed in an element, each identified by the SHA-256 of its bytes: the widget manager gives
-# every rendering of an Image widget a new blob: URL, so the URL does not say which picture is shown.
+# The pictures displayed in an element, each identified by the SHA-256 of its bytes (and only once loaded).
 VISIBLE_PICTURES_JS = """async a => {
     const shown = [...a.querySelectorAll('img')]
         .filter(i => i.checkVisibility() && i.getBoundingClientRect().width > 0 && i.complete && i.naturalWidth > 0);
@@ -552,33 +529,8 @@ VISIBLE_PICTURES_JS = """async a => {
     return Promise.all(shown.map(async i => {
         const url = i.currentSrc || i.src;
         const r = await fetch(url);
-        return hex(await crypto.subtle.digest('SHA-256', await r.arrayBuffer())).slice(0, 16);
+        return hex(await crypto.subtle.digest('SHA-256', await r.arrayBuffer())).slice(0, 16) + ' ' + i.alt;
     }));
-}"""
-
-# For a rendered widget view (the .widget-subarea that the manager inserts just before the view's <script>):
-# walk the embedded widget state from the view's model, depth-first through `children` (the order in which the
-# controls appear on the page), and say for every slider and toggle-button group whether a jslink ties it to
-# another widget. Only linked controls can change anything without a kernel.
-LINKED_CONTROLS_JS = """area => {
-    const view = area.nextElementSibling;
-    const tag = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
-    if (!view || !tag) return null;
-    const state = JSON.parse(tag.textContent).state;
-    const id = ref => String(ref).replace('IPY_MODEL_', '');
-    const linked = new Set();
-    for (const m of Object.values(state))
-        if (/LinkModel$/.test(m.model_name)) for (const end of [m.state.source, m.state.target]) linked.add(id(end[0]));
-    const sliders = [], toggles = [];
-    const walk = k => {
-        const m = state[k];
-        if (!m) return;
-        if (/SliderModel$/.test(m.model_name)) sliders.push(linked.has(k));
-        if (m.model_name === 'ToggleButtonsModel') toggles.push(linked.has(k));
-        for (const c of (m.state.children || [])) walk(id(c));
-    };
-    walk(JSON.parse(view.textContent).model_id);
-    return {sliders, toggles};
 }"""
 
 
@@ -587,107 +539,85 @@ def _pictures(area) -> list[str]:
 
 
 def _wait_for_pictures(page, area, pictures: list[str], *, same: bool) -> bool:
-    """Wait (up to 5 s) until the displayed pictures differ from `pictures` (same=False) or equal them (same=True)."""
+    """Wait (up to 15 s: a picture is fetched on demand, and the test machine may be busy) until the displayed
+    pictures (bytes and alt text) differ from `pictures` (same=False) or equal them (same=True)."""
     try:
         page.wait_for_function(
             f"""async ([a, old, same]) => {{ const now = await ({VISIBLE_PICTURES_JS})(a);
                 return now.length > 0 && (JSON.stringify(now) === JSON.stringify(old)) === same; }}""",
             arg=[area.element_handle(), pictures, same],
-            timeout=5000,
+            timeout=15000,
         )
     except Exception:
         return False
     return True
 
 
-def check_slider_changes_picture(page, area, slider, label: str, shots: tuple[Path, Path] | None) -> list[str]:
-    """Focus the slider's handle, press ArrowRight (ArrowLeft at the right end): the readout and the displayed
-    picture change; the opposite key brings the first picture back. Screenshots of `area` before/after."""
-    handle = slider.locator(".noUi-handle, input[type=range]").first
-    readout = slider.locator(".widget-readout").first
-    before_pic, before_val = _pictures(area), readout.text_content()
+def check_control_changes_picture(page, area, control, label: str, shots: tuple[Path, Path] | None) -> list[str]:
+    """Focus the control (a range input or a select), press ArrowRight/ArrowDown (the other way at the end): its
+    value, the picture's bytes and its alt text change; the opposite key brings the first picture back.
+    Screenshots of `area` before/after."""
+    area.scroll_into_view_if_needed()
+    try:  # the picture is loaded lazily, and may still be on its way after the previous control's check
+        page.wait_for_function(
+            f"async a => (await ({VISIBLE_PICTURES_JS})(a)).length > 0", arg=area.element_handle(), timeout=15000
+        )
+    except Exception:
+        pass
+    before_pic, before_val = _pictures(area), control.input_value()
     if not before_pic:
         return [f"{label}: no picture is displayed"]
     if shots:
         area.screenshot(path=str(shots[0]))
-    handle.focus()
-    keys = ("ArrowRight", "ArrowLeft")
+    control.focus()
+    keys = ("ArrowRight", "ArrowLeft") if control.evaluate("e => e.type === 'range'") else ("ArrowDown", "ArrowUp")
     page.keyboard.press(keys[0])
-    if readout.text_content() == before_val:  # at the right end: move left instead
+    if control.input_value() == before_val:  # at the end: move the other way instead
         keys = keys[::-1]
         page.keyboard.press(keys[0])
-    after_val = readout.text_content()
+    after_val = control.input_value()
     if after_val == before_val:
-        return [f"{label}: the arrow keys do not move the slider (readout stays {before_val!r})"]
+        return [f"{label}: the arrow keys do not change it (value stays {before_val!r})"]
     if not _wait_for_pictures(page, area, before_pic, same=False):
-        return [f"{label}: moved from {before_val!r} to {after_val!r}, but the picture did not change"]
+        return [f"{label}: changed from {before_val!r} to {after_val!r}, but the picture or its alt text did not"]
     if shots:
         area.screenshot(path=str(shots[1]))
     page.keyboard.press(keys[1])
     if not _wait_for_pictures(page, area, before_pic, same=True):
-        return [f"{label}: moving back to {before_val!r} did not bring the first picture back"]
+        return [f"{label}: changing back to {before_val!r} did not bring the first picture back"]
     return []
 
 
-def check_toggle_buttons_change_picture(page, area, group, label: str) -> list[str]:
-    """Clicking each other button of a jslinked toggle-button group changes the picture; clicking the button that
-    was active at first brings the first picture back."""
-    buttons = group.locator("button")
-    names = [(buttons.nth(i).text_content() or "").strip() for i in range(buttons.count())]
-    classes = [buttons.nth(i).get_attribute("class") or "" for i in range(buttons.count())]
-    if "mod-active" not in " ".join(classes):
-        return [f"{label}: no button is active"]
-    start = next(i for i, c in enumerate(classes) if "mod-active" in c)
-    first_pic = _pictures(area)
-    problems = []
-    for i in (j for j in range(len(names)) if j != start):
-        old = _pictures(area)
-        buttons.nth(i).click()
-        if not _wait_for_pictures(page, area, old, same=False):
-            problems.append(f"{label}: clicking {names[i]!r} did not change the picture")
-    buttons.nth(start).click()
-    if not _wait_for_pictures(page, area, first_pic, same=True):
-        problems.append(f"{label}: clicking {names[start]!r} again did not bring the first picture back")
-    return problems
-
-
 def check_explorers(page, shot_dir: Path | None, name: str) -> tuple[int, list[str]]:
-    """Every widget view with jslinked sliders or toggle buttons (a static explorer that works without a kernel):
-    moving each linked slider with the keyboard, and clicking each linked toggle button, changes the picture.
-    Returns (number of linked controls tried, problems)."""
+    """Every explorer of precomputed pictures (``form.scratchnn-explorer``, switched by explorer.js with no Python):
+    its controls are shown, and changing each with the keyboard changes the picture and its alt text.
+    Returns (number of controls tried, problems)."""
     problems, tried = [], 0
-    areas = page.locator(".widget-subarea")
-    for k in range(areas.count()):
-        area = areas.nth(k)
-        linked = area.evaluate(LINKED_CONTROLS_JS)
-        if not linked or not (any(linked["sliders"]) or any(linked["toggles"])):
-            continue
-        sliders, groups = area.locator(".widget-slider"), area.locator(".widget-toggle-buttons")
-        if sliders.count() != len(linked["sliders"]) or groups.count() != len(linked["toggles"]):
-            problems.append(
-                f"widget view {k + 1}: {sliders.count()} sliders and {groups.count()} toggle groups on the page, "
-                f"{len(linked['sliders'])} and {len(linked['toggles'])} in the widget state"
-            )
+    forms = page.locator("form.scratchnn-explorer")
+    for k in range(forms.count()):
+        area = forms.nth(k)
+        label = f"explorer {k + 1}"
+        try:
+            page.wait_for_function("f => f.dataset.ready === 'true'", arg=area.element_handle(), timeout=5000)
+        except Exception:
+            problems.append(f"{label}: explorer.js did not set it up (its controls stay hidden)")
             continue
         area.scroll_into_view_if_needed()
-        first = True
-        for i, is_linked in enumerate(linked["sliders"]):
-            if not is_linked:
-                continue
-            slider = sliders.nth(i)
-            label = (
-                f"widget view {k + 1}, slider {(slider.locator('.widget-label').first.text_content() or i).strip()!r}"
-            )
+        controls = area.locator("select, input[type=range]")
+        if controls.count() < 2:
+            problems.append(f"{label}: {controls.count()} controls, expected a data set and two sliders")
+        for i in range(controls.count()):
+            control = controls.nth(i)
+            control_id = control.get_attribute("id") or str(i)
+            what = area.locator(f'label[for="{control_id}"]').first.text_content() or control_id
             shots = None
-            if first and shot_dir is not None:
-                shots = (shot_dir / f"{name}-widget{k + 1}-before.png", shot_dir / f"{name}-widget{k + 1}-after.png")
-            problems += check_slider_changes_picture(page, area, slider, label, shots)
-            first, tried = False, tried + 1
-        for i, is_linked in enumerate(linked["toggles"]):
-            if is_linked:
-                group = groups.nth(i)
-                problems += check_toggle_buttons_change_picture(page, area, group, f"widget view {k + 1}, buttons")
-                tried += 1
+            if i == 0 and shot_dir is not None:
+                shots = (
+                    shot_dir / f"{name}-explorer{k + 1}-before.png",
+                    shot_dir / f"{name}-explorer{k + 1}-after.png",
+                )
+            problems += check_control_changes_picture(page, area, control, f"{label}, {what.strip()!r}", shots)
+            tried += 1
     return tried, problems
 
 

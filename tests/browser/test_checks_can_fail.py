@@ -162,7 +162,7 @@ def test_console_error_toggle_overflow_and_favicon_are_reported(audits):
 
 
 def test_every_check_has_a_failing_example(audits):
-    # launch (needs a Jupyter Book page and _config.yml), widgets and explorer (need embedded widget state) are
-    # exercised on the real book only; every other check must be seen failing here.
+    # launch (needs a Jupyter Book page and _config.yml), widgets (a page embedding ipywidgets state) and explorer
+    # (needs the explorer's form) are exercised on the real book only; every other check must be seen failing here.
     silent = {check for check in CHECKS if not audits["bad"].problems[check]}
     assert silent == {"launch", "widgets", "explorer"}

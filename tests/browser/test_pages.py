@@ -21,8 +21,8 @@ from build_book import is_notebook, toc_files
 pytestmark = pytest.mark.browser
 
 TOC_PAGES = toc_files(yaml.safe_load((BOOK_DIR / "_toc.yml").read_text()))
-# Pages whose static explorer (widgets jslinked to stacks of pictures) must be exercised: it must have at least
-# one linked control, so that the check cannot pass because the explorer disappeared.
+# Pages whose explorer of precomputed pictures (form.scratchnn-explorer) must be exercised: it must have at least
+# one control, so that the check cannot pass because the explorer disappeared.
 EXPLORER_PAGES = {"book/playground"}
 
 
@@ -65,7 +65,7 @@ def test_page(audits, page: str, check: str):
 
 @pytest.mark.parametrize("page", sorted(EXPLORER_PAGES & set(TOC_PAGES)))
 def test_static_explorer_was_exercised(audits, page: str):
-    assert audits(page).controls_tried > 0, f"{page}.html: no jslinked slider or button found to try"
+    assert audits(page).controls_tried > 0, f"{page}.html: no explorer control found to try"
 
 
 def test_root_index_redirects_to_the_first_page(chromium, book_site, shot_dir):

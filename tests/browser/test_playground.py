@@ -154,7 +154,8 @@ def test_a_wrong_training_step_makes_the_page_say_so_and_keeps_the_picture(page)
     broken = "def train_step(params, X, T, lr):\n    return {key: value.T for key, value in params.items()}\n"
     page.evaluate(
         """code => { const node = document.querySelector('div.cell.tag_playground-step');
-            const cell = scratchnnRunner.state.cells.find(c => c.el === node); cell.editor.setValue(code); }""",
+            const cell = scratchnnRunner.state.cells.find(c => c.el === node);
+            scratchnnRunner.editor(cell).setValue(code); }""",
         broken,
     )
     page.click(f"{ROOT} .pg-restart")
@@ -167,7 +168,8 @@ def test_a_wrong_training_step_makes_the_page_say_so_and_keeps_the_picture(page)
     assert page.evaluate(PIXELS_JS) == before, "the picture changed after a broken step"
     page.evaluate(
         """() => { const node = document.querySelector('div.cell.tag_playground-step');
-            const cell = scratchnnRunner.state.cells.find(c => c.el === node); cell.editor.setValue(cell.original); }"""
+            const cell = scratchnnRunner.state.cells.find(c => c.el === node);
+            scratchnnRunner.editor(cell).setValue(cell.original); }"""
     )
     page.click(f"{ROOT} .pg-restart")
     page.wait_for_function(f"() => document.querySelector('{ROOT} .pg-error').hidden")

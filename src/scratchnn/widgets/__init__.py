@@ -9,7 +9,7 @@ One job per module:
 - :mod:`.live`: the ipywidgets playground (needs a kernel); :mod:`.explorer`: the precomputed static explorer;
 - :mod:`.page`: the Python half of the playground that trains in the web page (in Pyodide, with no kernel).
 
-The first group needs only numpy (and matplotlib); :func:`playground` and :func:`static_playground` need
+The first group needs only numpy (and matplotlib); :func:`playground` needs
 ipywidgets, imported when first asked for, so that the page's Python (which has no ipywidgets) can use the rest.
 """
 
@@ -26,7 +26,9 @@ __all__ = [
     "CONTROLS",
     "DATASETS",
     "DEFAULTS",
+    "Explorer",
     "Playground",
+    "PlaygroundPicture",
     "Run",
     "Trainer",
     "check_settings",
@@ -44,11 +46,17 @@ _NEEDS_IPYWIDGETS = {
     "picture": "live",
     "playground": "live",
     "set_picture": "live",
-    "static_playground": "explorer",
+    "PlaygroundPicture": "live",
 }
 
 
+# Imported when first asked for too (they draw with matplotlib), but need no ipywidgets.
+_LAZY = {"Explorer": "explorer", "static_playground": "explorer"}
+
+
 def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     if name in _NEEDS_IPYWIDGETS:
         try:
             module = importlib.import_module(f".{_NEEDS_IPYWIDGETS[name]}", __name__)

@@ -1,31 +1,132 @@
 """The static explorer: a grid of runs precomputed when the book is built, switched in the browser with no kernel.
 
-Each run is drawn to a small PNG; ``jslink`` between the sliders' ``index`` and nested ``Stack`` widgets'
-``selected_index`` lets the browser swap the picture from the widget state that the book build embeds.
+Each run is drawn to a small PNG file. The explorer itself is plain HTML: a labelled form (a select for the data
+set, two range inputs for the learning rate and the hidden units) and one ``<img>``. The site's
+``assets/playground/explorer.js`` swaps the image's source and alternative text when a control changes, so the
+browser fetches only the picture on show; without JavaScript the starting picture is shown and the controls stay
+hidden. No ipywidgets and no widget manager are involved.
 """
 
 from __future__ import annotations
 
-import ipywidgets as widgets
+import base64
+import html
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from .data import make_data
-from .figure import Canvas
-from .live import alt_text, picture
+from .figure import Canvas, alt_text
 from .settings import DEFAULTS
 from .training import Run, train_run
 
-__all__ = ["render_run_png", "static_playground"]
+__all__ = ["EXPLORER_DIR_ENV", "Explorer", "render_run_png", "static_playground"]
 
-# The static explorer
+# Set by the book build (scripts/build_book.py) to the folder it copies to the site's _static/explorer/.
+EXPLORER_DIR_ENV = "SCRATCHNN_EXPLORER_DIR"
 
 
 def _label(value: float) -> str:
     return f"{value:g}"
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
 def render_run_png(run: Run, canvas: Canvas, title: str, colours: int | None = 128) -> bytes:
     """PNG bytes of `run` drawn on `canvas`, palette-quantised to `colours` colours (None: full colour)."""
     return canvas.draw(run, title=title, colours=colours)
+
+
+@dataclass
+class Explorer:
+    """The precomputed runs of :func:`static_playground` and their pictures; displays itself as an HTML form.
+
+    ``runs`` and ``pngs`` map ``(dataset, lr, hidden)`` to the :class:`Run` and its PNG bytes, ``alts`` to the
+    picture's alternative text. ``url`` is the folder (relative to the page) the pictures are served from:
+    :meth:`save` writes them there under :meth:`filename`. With ``url=None`` (e.g. in Jupyter, where no site serves
+    the files) the starting picture is embedded in the HTML instead and the controls are left out.
+    """
+
+    datasets: list[str]
+    lrs: list[float]
+    hidden: list[int]
+    start: tuple[str, float, int]
+    size: tuple[int, int]
+    url: str | None = None
+    runs: dict = field(default_factory=dict)
+    pngs: dict = field(default_factory=dict)
+    alts: dict = field(default_factory=dict)
+
+    @staticmethod
+    def filename(key: tuple[str, float, int]) -> str:
+        name, lr, m = key
+        return f"{_slug(name)}-lr{_label(lr)}-h{m}.png"
+
+    def save(self, folder) -> list[Path]:
+        """Write every picture into `folder` (created if needed); return the paths written."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for key, png in self.pngs.items():
+            path = folder / self.filename(key)
+            path.write_bytes(png)
+            written.append(path)
+        return written
+
+    def _src(self, key) -> str:
+        if self.url is None:
+            return "data:image/png;base64," + base64.b64encode(self.pngs[key]).decode("ascii")
+        return self.url + self.filename(key)
+
+    def _range(self, name: str, label: str, values: list, start) -> str:
+        labels = [_label(v) for v in values]
+        index = values.index(start)
+        return (
+            f'<div class="ex-control"><label for="ex-{name}">{label}</label>'
+            f'<input type="range" id="ex-{name}" name="{name}" min="0" max="{len(values) - 1}" step="1" '
+            f'value="{index}" aria-valuetext="{labels[index]}" data-labels="{html.escape(json.dumps(labels))}">'
+            f'<output for="ex-{name}">{labels[index]}</output></div>'
+        )
+
+    def _repr_html_(self) -> str:
+        width, height = self.size
+        name, lr, m = self.start
+        img = (
+            f'<img class="ex-picture" src="{html.escape(self._src(self.start))}" width="{width}" height="{height}" '
+            f'alt="{html.escape(self.alts[self.start])}" loading="lazy" decoding="async">'
+        )
+        if self.url is None:
+            return f'<div class="scratchnn-explorer">{img}</div>'
+        options = "".join(
+            f'<option value="{i}"{" selected" if d == name else ""}>{html.escape(d)}</option>'
+            for i, d in enumerate(self.datasets)
+        )
+        table = {
+            f"{self.datasets.index(d)}-{self.lrs.index(r)}-{self.hidden.index(h)}": [
+                self._src((d, r, h)),
+                self.alts[d, r, h],
+            ]
+            for d, r, h in self.pngs
+        }
+        # A data block, not a script: a strict Content-Security-Policy lets it be (explorer.js reads it).
+        data = json.dumps(table, separators=(",", ":")).replace("</", "<\\/")
+        return (
+            '<form class="scratchnn-explorer" aria-label="Explorer of precomputed runs">'
+            '<fieldset class="ex-controls" hidden><legend>Precomputed run to show</legend>'
+            f'<div class="ex-control"><label for="ex-dataset">data set</label>'
+            f'<select id="ex-dataset" name="dataset">{options}</select></div>'
+            f"{self._range('lr', 'learning rate', self.lrs, lr)}"
+            f"{self._range('hidden', 'hidden units', self.hidden, m)}"
+            "</fieldset>"
+            f"{img}"
+            '<p class="ex-announce" aria-live="polite"></p>'
+            f'<script type="application/json" class="ex-pictures">{data}</script>'
+            "</form>"
+        )
 
 
 def static_playground(
@@ -34,71 +135,43 @@ def static_playground(
     *,
     datasets=("gaussian clouds", "spirals"),
     start=(1.0, 3),
+    url: str | None = None,
+    site_url: str = "../_static/explorer/",
     figsize=(7.0, 3.2),
     dpi=80,
     colours: int | None = 128,
     **settings,
-) -> widgets.VBox:
-    """Precompute a grid of runs and return widgets that switch between them in the browser, with no kernel.
+) -> Explorer:
+    """Precompute a grid of runs and return an :class:`Explorer` that shows them as HTML, with no kernel.
 
     Every (data set, learning rate, hidden size) of `datasets` x `lrs` x `hidden` is trained once (the other
-    settings as in :func:`train_run`, e.g. ``epochs``, ``activation``) and drawn to a small PNG ``Image``,
-    palette-quantised to `colours` colours. Every picture draws the cost on the same log scale (0.01 to 10,
-    wider only for a run that leaves it), so that neighbours compare at a glance.
+    settings as in :func:`train_run`, e.g. ``epochs``, ``activation``) and drawn to a small PNG, palette-quantised
+    to `colours` colours. Every picture draws the cost on the same log scale (0.01 to 10, wider only for a run
+    that leaves it), so that neighbours compare at a glance.
 
-    The images sit in nested ``Stack`` widgets: for each data set and hidden size one stack of images indexed by
-    the learning rate, inside a stack indexed by the hidden size, inside a stack indexed by the data set. The
-    learning-rate and hidden-units ``SelectionSlider`` and the data-set ``ToggleButtons`` are ``jslink``-ed to
-    the stacks' ``selected_index``: the browser swaps the picture by itself, from the widget state that the book
-    build embeds in the page.
-
-    Returns
-    -------
-    ipywidgets.VBox
-        With extra attributes: ``runs``, the dict ``{(dataset, lr, hidden): Run}``; ``lr_slider``,
-        ``hidden_slider``, ``dataset_buttons``; ``stack`` (the outermost ``Stack``) and ``links``.
+    `url` is the folder, relative to the page, from which a site serves the pictures once :meth:`Explorer.save`
+    has written them. With None (in Jupyter) the starting picture is embedded and there are no controls, except
+    during the book build: there the environment variable ``SCRATCHNN_EXPLORER_DIR`` names a folder, the pictures
+    are saved into it and `url` becomes `site_url`, where the build serves that folder.
     """
     lrs, hidden, names = [float(v) for v in lrs], [int(v) for v in hidden], list(datasets)
     if start[0] not in lrs or start[1] not in hidden:
         raise ValueError(f"start {start} must be a (learning rate, hidden size) pair of the grid {lrs} x {hidden}")
     s = {**DEFAULTS, **settings}
     canvas = Canvas(figsize=figsize, dpi=dpi, resolution=60, fontsize=8, compact=True)
-    runs, lr_stacks, hidden_stacks = {}, [], []
+    size = (round(figsize[0] * dpi), round(figsize[1] * dpi))
+    explorer = Explorer(names, lrs, hidden, (names[0], float(start[0]), int(start[1])), size, url)
     for name in names:
         data = make_data(name, s["noise"], s["seed"])
-        per_hidden = []
         for m in hidden:
-            images = []
             for lr in lrs:
                 run = train_run(data, **{**s, "dataset": name, "lr": lr, "hidden": m})
-                runs[name, lr, m] = run
                 title = f"{name}, learning rate {_label(lr)}, {m} hidden unit{'s' if m > 1 else ''}"
-                png = render_run_png(run, canvas, title, colours)
-                images.append(picture(png, alt_text(run, title)))
-            per_hidden.append(widgets.Stack(images, selected_index=lrs.index(start[0])))
-        lr_stacks += per_hidden
-        hidden_stacks.append(widgets.Stack(per_hidden, selected_index=hidden.index(start[1])))
-    outer = widgets.Stack(hidden_stacks, selected_index=0)
-    style, layout = {"description_width": "110px"}, widgets.Layout(width="100%", max_width="440px")
-    lr_slider = widgets.SelectionSlider(
-        options=[_label(v) for v in lrs],
-        value=_label(start[0]),
-        description="learning rate",
-        style=style,
-        layout=layout,
-    )
-    hidden_slider = widgets.SelectionSlider(
-        options=[str(m) for m in hidden], value=str(start[1]), description="hidden units", style=style, layout=layout
-    )
-    # The label is the buttons' own description, so that the book's widgets-setup.js can name the group by it;
-    # ipywidgets' inline-row class puts it beside the buttons, right-aligned like the sliders' labels.
-    dataset_buttons = widgets.ToggleButtons(options=names, value=names[0], description="data set", style=style)
-    dataset_buttons.add_class("widget-inline-hbox")
-    links = [widgets.jslink((lr_slider, "index"), (stack, "selected_index")) for stack in lr_stacks]
-    links += [widgets.jslink((hidden_slider, "index"), (stack, "selected_index")) for stack in hidden_stacks]
-    links.append(widgets.jslink((dataset_buttons, "index"), (outer, "selected_index")))
-    controls = [dataset_buttons, lr_slider, hidden_slider] if len(names) > 1 else [lr_slider, hidden_slider]
-    box = widgets.VBox([*controls, outer])
-    box.runs, box.stack, box.links = runs, outer, links
-    box.lr_slider, box.hidden_slider, box.dataset_buttons = lr_slider, hidden_slider, dataset_buttons
-    return box
+                key = (name, lr, m)
+                explorer.runs[key] = run
+                explorer.pngs[key] = render_run_png(run, canvas, title, colours)
+                explorer.alts[key] = alt_text(run, title)
+    if url is None and os.environ.get(EXPLORER_DIR_ENV):
+        explorer.save(os.environ[EXPLORER_DIR_ENV])
+        explorer.url = site_url
+    return explorer

@@ -23,7 +23,12 @@ from .drawing import CLASS_COLOURS, CLASS_MARKERS, region_image
 from .training import Run
 from .verdict import SEVERE, TEXT_BLUE, TEXT_ORANGE, verdict_colour
 
-__all__ = ["Canvas"]
+__all__ = ["Canvas", "alt_text"]
+
+
+def alt_text(run: Run, title: str) -> str:
+    """The alternative text of a picture drawn by :class:`Canvas`: what it shows, for which run, and the verdict."""
+    return f"Decision regions with the data on top, and the cost and accuracy curves: {title}. {run.verdict[1]}"
 
 
 class Canvas:

@@ -10,18 +10,22 @@ from __future__ import annotations
 import base64
 import html
 import math
+import os
 import time
 
 import ipywidgets as widgets
 
 from ..network import History
 from .data import DATASETS, make_data
-from .figure import Canvas
+from .figure import Canvas, alt_text
 from .settings import CONTROLS, check_settings
 from .training import Run, train_run
 from .verdict import verdict_colour
 
-__all__ = ["Playground", "alt_text", "picture", "playground", "set_picture"]
+__all__ = ["Playground", "PlaygroundPicture", "alt_text", "picture", "playground", "set_picture"]
+
+# Set to "off" by the book build (scripts/build_book.py): the site has no kernel and ships no widget manager.
+WIDGETS_ENV = "SCRATCHNN_WIDGETS"
 
 
 def _control(name: str, value, layout, style) -> widgets.ValueWidget:
@@ -157,10 +161,6 @@ def set_picture(widget: widgets.HTML, png: bytes, alt: str) -> None:
     )
 
 
-def alt_text(run: Run, title: str) -> str:
-    return f"Decision regions with the data on top, and the cost and accuracy curves: {title}. {run.verdict[1]}"
-
-
 def _escape(value) -> str:
     return html.escape(str(value))
 
@@ -177,7 +177,42 @@ def _status_html(run: Run) -> str:
     )
 
 
-def playground(run_now: bool = True, **settings) -> Playground:
+class PlaygroundPicture:
+    """What :func:`playground` shows where no widgets can run (the book build): its first picture and verdict.
+
+    ``run`` is the :class:`Run` with the starting settings and ``png`` its picture; it displays as HTML (an
+    ``<img>`` with its size and alternative text, and the status line), with no widget state.
+    """
+
+    def __init__(self, **settings):
+        s = check_settings(settings)
+        if s["noise"] is None:
+            s["noise"] = DATASETS[s["dataset"]]
+        self.settings = s
+        self.run = train_run(make_data(s["dataset"], s["noise"], s["seed"]), **s)
+        title = f"{s['dataset']}, learning rate {s['lr']:.3g}, {s['layers']} x {s['hidden']} hidden units"
+        canvas = Canvas()
+        self.png = canvas.draw(self.run)
+        self.alt = alt_text(self.run, title)
+        self.size = canvas.fig.canvas.get_width_height()
+
+    def _repr_html_(self) -> str:
+        source = base64.b64encode(self.png).decode("ascii")
+        width, height = self.size
+        return (
+            '<div class="scratchnn-kernel-playground">'
+            "<p><i>A picture of the kernel playground at its starting settings: its controls appear, and retrain"
+            " the network, only in Jupyter (Binder via the rocket icon, or your own).</i></p>"
+            f'<img src="data:image/png;base64,{source}" width="{width}" height="{height}" '
+            f'alt="{html.escape(self.alt)}" loading="lazy" style="max-width:100%;height:auto">'
+            f"<p>{_status_html(self.run)}</p></div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"PlaygroundPicture({self.settings})"
+
+
+def playground(run_now: bool = True, **settings) -> Playground | PlaygroundPicture:
     """The live playground (needs a kernel): controls that retrain the network and redraw it in place.
 
     Parameters
@@ -193,6 +228,10 @@ def playground(run_now: bool = True, **settings) -> Playground:
     -------
     Playground
         Display it (end a cell with it). ``.controls``, ``.update()``, ``.status``, ``.image`` and ``.run``
-        (the last :class:`Run`) let code and tests drive it.
+        (the last :class:`Run`) let code and tests drive it. Where the environment variable
+        ``SCRATCHNN_WIDGETS`` is ``off`` (the book build: the site has no kernel), a :class:`PlaygroundPicture`
+        instead, which creates no widget.
     """
+    if os.environ.get(WIDGETS_ENV, "").lower() == "off":
+        return PlaygroundPicture(**settings)
     return Playground(run_now=run_now, **settings)
