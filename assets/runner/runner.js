@@ -422,7 +422,9 @@
       if (i < last) earlier += 1;
       if (cell) {
         cell.el.dataset.runnerState = "running";
-        const ok = await runCode(codeOf(cell), `cell ${cell.index + 1}`, view.outputSink(cell), { bookIndex: i, cell });
+        // A cell whose input the book hides (remove-input) has no code on the page: it runs the book's.
+        const code = codeOf(cell) ?? entry.source;
+        const ok = await runCode(code, `cell ${cell.index + 1}`, view.outputSink(cell), { bookIndex: i, cell });
         cell.el.dataset.runnerState = state.stopped.has(i) ? "stopped" : ok ? "done" : "error";
       } else {
         const problems = [];
