@@ -76,22 +76,21 @@
   function watchStubs(exercises) {
     const runner = window.scratchnnRunner;
     if (!runner) return;
-    for (const ex of exercises) {
-      if (!ex.stub) continue;
-      for (const cell of runner.state.cells) {
-        if (!cell.editor || !cell.original || cell.el.closest(".solution")) continue;
-        if (!cell.original.includes(`def ${ex.stub}(`)) continue;
-        cell.editor.on("change", () => {
-          const data = load();
-          const item = data.exercises[ex.label];
-          if (item && item.state === "passed" && !item.changed) {
-            item.changed = true;
-            save(data);
-            showBadge(ex.label);
-          }
-        });
+    // The runner creates a cell's editor only when the reader focuses it, and tells the page of every edit.
+    document.addEventListener("scratchnn:cell-edited", (event) => {
+      const cell = runner.state.cells[event.detail.index];
+      if (!cell || !cell.original || cell.el.closest(".solution")) return;
+      for (const ex of exercises) {
+        if (!ex.stub || !cell.original.includes(`def ${ex.stub}(`)) continue;
+        const data = load();
+        const item = data.exercises[ex.label];
+        if (item && item.state === "passed" && !item.changed) {
+          item.changed = true;
+          save(data);
+          showBadge(ex.label);
+        }
       }
-    }
+    });
   }
 
   async function chapterPage() {

@@ -187,6 +187,8 @@
     changed: (cell) => {
       markEdited(cell);
       saveEdits();
+      // For the page's other scripts (the progress badges): editors exist only once a cell is focused.
+      document.dispatchEvent(new CustomEvent("scratchnn:cell-edited", { detail: { index: cell.index } }));
     },
     ensureEditor: (cell, focus) => ensureEditor(cell, focus),
   };

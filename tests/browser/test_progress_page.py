@@ -29,8 +29,8 @@ STABLE = (
     "def my_sigmoid(A):\n    A = np.asarray(A, dtype=float)\n    e = np.exp(-np.abs(A))\n"
     "    return np.where(A >= 0, 1.0, e) / (1.0 + e)\n"
 )
-FIND_CELL_JS = """([text, exact]) => scratchnnRunner.state.cells.findIndex(c => c.editor && !c.el.closest('.solution')
-    && (exact ? c.original === text : c.original.includes(text)))"""
+FIND_CELL_JS = """([text, exact]) => scratchnnRunner.state.cells.findIndex(c => c.original !== null
+    && !c.el.closest('.solution') && (exact ? c.original === text : c.original.includes(text)))"""
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,9 @@ def badge(tab, label: str = LABEL):
 
 
 def set_code(tab, index: int, code: str):
-    tab.locator(f"div.runner-cell[data-runner-index='{index}'] .CodeMirror").click()
+    cell = f"div.runner-cell[data-runner-index='{index}']"
+    tab.locator(f"{cell} .runner-code-view, {cell} .CodeMirror").first.click()  # the editor is made on focus
+    tab.locator(f"{cell} .CodeMirror textarea").wait_for(state="attached")
     tab.keyboard.press("Control+A")
     tab.keyboard.insert_text(code)
 
