@@ -38,6 +38,7 @@ MARKER = 'http-equiv="Content-Security-Policy"'
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.I)
 HANDLER = re.compile(r"""\son[a-z]+\s*=\s*("([^"]*)"|'([^']*)')""", re.I)
+CHARSET = re.compile(r"\s*<meta charset=[^>]*>", re.I)
 HEAD = re.compile(r"<head\b[^>]*>", re.I)
 JS_TYPES = {"", "text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript"}
 FIXED = {
@@ -84,13 +85,16 @@ def policy(page: str) -> str:
 
 
 def add_policy(page: str) -> str:
-    """The page with its policy as the first element of <head> (an older policy of this script is replaced)."""
+    """The page with its policy first in <head>, after ``<meta charset>`` if there is one (an older policy of this
+    script is replaced). The charset must come within the first 1024 bytes, and a policy with many hashes is long."""
     page = re.sub(r"<meta http-equiv=\"Content-Security-Policy\"[^>]*>\n?", "", page)
     head = HEAD.search(page)
     if head is None:
         raise ValueError("no <head> element")
+    charset = CHARSET.match(page, head.end())
+    at = charset.end() if charset else head.end()
     meta = f'<meta http-equiv="Content-Security-Policy" content="{html.escape(policy(page))}">'
-    return page[: head.end()] + "\n" + meta + page[head.end() :]
+    return page[:at] + "\n" + meta + page[at:]
 
 
 def csp_pages(html_dir: Path) -> int:

@@ -144,10 +144,13 @@ def summary(lhr: dict) -> dict:
     return row
 
 
-def gate(row: dict, preset: str) -> list[str]:
-    """Every score under its floor, as a sentence; empty when the run passes."""
+def gate(row: dict, preset: str, report_only: tuple[str, ...] = ()) -> list[str]:
+    """Every score under its floor, as a sentence; empty when the run passes. Categories in `report_only` are
+    printed but never fail."""
     problems = []
     for category, floor in GATE[preset].items():
+        if category in report_only:
+            continue
         score = row.get(category)
         if score is None:
             problems.append(f"{category}: no score")
@@ -164,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html", type=Path, default=HTML, help="the built site (default _build/html)")
     parser.add_argument("--json", type=Path, help="write every row to this JSON file")
     parser.add_argument("--no-gate", action="store_true", help="measure only, never fail")
+    parser.add_argument(
+        "--report-only",
+        default="",
+        help="comma-separated categories that are measured and printed but do not fail (e.g. performance)",
+    )
     args = parser.parse_args(argv)
 
     if not LIGHTHOUSE.exists():
@@ -186,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
                 report = OUT / f"{page.replace('/', '_').removesuffix('.html')}.{preset}.json"
                 row = {"page": page, "preset": preset, **summary(run_lighthouse(base + page, preset, report))}
                 rows.append(row)
-                problems = gate(row, preset)
+                problems = gate(row, preset, tuple(filter(None, args.report_only.split(","))))
                 failures += [f"{page} ({preset}): {p}" for p in problems]
                 print(
                     f"{page:<28} {preset:<8} {row['performance']:>4} {row['accessibility']:>5} "
@@ -203,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Reports (Lighthouse JSON, one per run): {OUT}/", file=sys.stderr)
         return 1
     verdict = "gate not applied (--no-gate)" if args.no_gate else "all at or above the floors"
+    if args.report_only and not args.no_gate:
+        verdict += f" (not gated: {args.report_only})"
     print(f"\nLighthouse: {len(rows)} runs, {verdict}. Reports: {OUT}/")
     return 0
 

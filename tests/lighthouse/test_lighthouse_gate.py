@@ -33,6 +33,12 @@ def test_the_gate_fails_each_score_under_its_floor():
     assert lighthouse.gate({k: v for k, v in CLEAN.items() if k != "seo"}, "mobile") == ["seo: no score"]
 
 
+def test_a_report_only_category_is_printed_but_does_not_fail():
+    row = {**CLEAN, "performance": 40, "seo": 91, "failing_audits": ["meta-description"]}
+    assert lighthouse.gate(row, "mobile", ("performance",)) == ["seo 91 < 100 (failing audits: meta-description)"]
+    assert lighthouse.gate({**CLEAN, "performance": 40}, "mobile", ("performance",)) == []
+
+
 GOOD = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="description" content="A tiny page that does everything right for the Lighthouse gate's test.">
