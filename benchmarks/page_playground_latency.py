@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from browser_checks import CHROMIUM_ARGS, DESKTOP, LocalSite, record  # noqa: E402
+from _chromium import run_profiles  # noqa: E402
+from browser_checks import DESKTOP, record  # noqa: E402
 
 PAGE = "book/playground"
 BUDGETS_MS = {"slider release -> first new picture": 300, "frame interval (median)": 100, "click -> point": 500}
@@ -119,16 +120,9 @@ def main(argv: list[str]) -> int:
     if not (args.html / f"{PAGE}.html").is_file():
         raise SystemExit(f"{args.html / PAGE}.html not found: run `make book` first")
 
-    from playwright.sync_api import sync_playwright
-
-    runs = []
-    with LocalSite(args.html) as site, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(args.chromium), args=CHROMIUM_ARGS, headless=True)
-        try:
-            for _ in range(args.repeats):
-                runs.append(measure(browser, site.base, args.samples))
-        finally:
-            browser.close()
+    runs = run_profiles(
+        args.html, args.chromium, args.repeats, lambda browser, base: measure(browser, base, args.samples)
+    )
     median = {name: statistics.median(v for run in runs for v in run[name]) for name in runs[0]}
 
     print(f"Live playground on {PAGE}, {args.repeats} fresh browser profiles, medians ({time.strftime('%F %T')})")

@@ -28,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from browser_checks import CHROMIUM_ARGS, DESKTOP, LocalSite, record  # noqa: E402
+from _chromium import run_profiles  # noqa: E402
+from browser_checks import DESKTOP, record  # noqa: E402
 
 EPOCHS = 200
 EPOCH_CODE = f"""
@@ -103,16 +104,7 @@ def main(argv: list[str]) -> int:
     if not (args.html / f"{args.page}.html").is_file():
         raise SystemExit(f"{args.html / args.page}.html not found: run `make book` first")
 
-    from playwright.sync_api import sync_playwright
-
-    runs = []
-    with LocalSite(args.html) as site, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(args.chromium), args=CHROMIUM_ARGS, headless=True)
-        try:
-            for _ in range(args.repeats):
-                runs.append(measure(browser, site.base, args.page))
-        finally:
-            browser.close()
+    runs = run_profiles(args.html, args.chromium, args.repeats, lambda browser, base: measure(browser, base, args.page))
     native = min(native_epoch_seconds() for _ in range(args.repeats))
     median = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
 
