@@ -8,19 +8,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from browser_checks import CHROMIUM_ARGS, LocalSite  # noqa: E402
+from browser_checks import LocalSite, headless_chromium  # noqa: E402
 
 
 def run_profiles(html: Path, chromium: Path, repeats: int, measure) -> list:
     """``measure(browser, base_url)`` called `repeats` times on the site in `html`; what each call returned."""
-    from playwright.sync_api import sync_playwright
-
-    runs = []
-    with LocalSite(html) as site, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
-        try:
-            for _ in range(repeats):
-                runs.append(measure(browser, site.base))
-        finally:
-            browser.close()
-    return runs
+    with LocalSite(html) as site, headless_chromium(chromium) as browser:
+        return [measure(browser, site.base) for _ in range(repeats)]
