@@ -7,7 +7,8 @@ host is aborted). Measured inside the page, from the call that a Run button make
 
 - first Run, cold cache: a fresh browser profile; Python, numpy, matplotlib and scratchnn are downloaded, compiled
   and started, then the page's first cell runs (its output is the first output the reader sees);
-- first Run, warm cache: the same page in a new tab of the same profile (files from the browser's cache);
+- first Run, warm cache: the same page in a new tab of the same profile (files from the browser's cache, Python
+  restored from the snapshot the first start saved; the script prints where each warm start began);
 - a later small cell: ``print(1 + 1)`` in the running session;
 - one full-batch epoch of the 2-3-3 sigmoid network on the clouds (1500 points), browser vs native: the mean of
   200 epochs of ``MLP.fit``, in the page and in this Python process, and their ratio.
@@ -54,6 +55,7 @@ RUN_JS = """async ([index, code]) => {
 }"""
 LOAD_JS = "() => window.scratchnnRunner.state.loadSeconds"
 PARTS_JS = "() => window.scratchnnRunner.state.loadParts || {}"
+FROM_JS = "() => window.scratchnnRunner.state.loadFrom"
 PRINTED_JS = "index => window.scratchnnRunner.state.cells[index].output.innerText"
 
 
@@ -81,6 +83,7 @@ def measure(browser, base: str, page: str) -> dict[str, float]:
         warm_tab, warm_rec = open_page(context, base, page)
         figures["first output, warm cache"] = warm_tab.evaluate(RUN_JS, [0, None])
         figures["start, warm cache"] = warm_tab.evaluate(LOAD_JS)
+        figures["warm start from"] = warm_tab.evaluate(FROM_JS)
         for part, seconds in warm_tab.evaluate(PARTS_JS).items():
             figures[f"warm start: {part}"] = seconds
         figures["later small cell"] = warm_tab.evaluate(RUN_JS, [0, "print(1 + 1)"])
@@ -106,7 +109,7 @@ def main(argv: list[str]) -> int:
 
     runs = run_profiles(args.html, args.chromium, args.repeats, lambda browser, base: measure(browser, base, args.page))
     native = min(native_epoch_seconds() for _ in range(args.repeats))
-    median = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
+    median = {name: statistics.median(run[name] for run in runs) for name in runs[0] if name != "warm start from"}
 
     print(f"In-page runner on {args.page}, median of {args.repeats} fresh browser profiles ({time.strftime('%F %T')})")
     missed = []
@@ -121,6 +124,7 @@ def main(argv: list[str]) -> int:
     print(f"  ratio browser / native: {browser_epoch / native:.1f}")
     for name in ("cold", "warm"):
         print(f"  of the first output ({name} cache), starting Python took {median[f'start, {name} cache']:.1f} s")
+    print(f"  the warm starts began from: {', '.join(run['warm start from'] for run in runs)}")
     for name in median:
         if name.startswith("warm start: "):
             print(f"    {name}: {median[name]:.2f} s")

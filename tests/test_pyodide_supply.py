@@ -54,6 +54,7 @@ def project(tmp_path, monkeypatch):
     shutil.copy2(ROOT / "LICENSE", tmp_path / "LICENSE")
     monkeypatch.setenv("PYODIDE_WHEELS_DIR", str(wheels))
     monkeypatch.setattr(supply, "ROOT_PACKAGES", ["beta"])
+    monkeypatch.setattr(supply, "UNUSED_DEPENDENCIES", {})
     return tmp_path
 
 
@@ -91,6 +92,33 @@ def test_another_pyodide_version_is_refused(project):
     (project / "node_modules" / "pyodide" / "package.json").write_text(json.dumps({"version": "0.26.0"}))
     with pytest.raises(supply.SupplyError, match=r"is 0\.26\.0, expected"):
         supply.vendor_pyodide(project, project / "out")
+
+
+def wheel_lock(modules: dict[str, str]) -> tuple[dict, dict]:
+    """A lock where "plot" (a wheel of ``modules``) depends on "tz" and "num", and the wheel reader of its files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, text in modules.items():
+            archive.writestr(path, text)
+    files = {"plot-1.0-py3-none-any.whl": buffer.getvalue()}
+    entry = {"file_name": "plot-1.0-py3-none-any.whl", "sha256": supply.sha256(buffer.getvalue())}
+    return {"info": {}, "packages": {"plot": {**entry, "depends": ["num", "tz"]}}}, files
+
+
+def test_an_unused_dependency_is_dropped_when_no_module_imports_it(monkeypatch):
+    monkeypatch.setattr(supply, "UNUSED_DEPENDENCIES", {"plot": ["tz"]})
+    lock, files = wheel_lock({"plot/dates.py": "import num\n# tz zones are attached by localizing\nimport tzlocal\n"})
+    trimmed = supply.drop_unused_dependencies(lock, files.__getitem__)
+    assert trimmed["packages"]["plot"]["depends"] == ["num"]
+    assert lock["packages"]["plot"]["depends"] == ["num", "tz"], "the official lock is not changed"
+
+
+@pytest.mark.parametrize("line", ["import tz", "    from tz.tzinfo import BaseTzInfo", "import tz as zones"])
+def test_a_dependency_that_is_imported_is_not_dropped(monkeypatch, line):
+    monkeypatch.setattr(supply, "UNUSED_DEPENDENCIES", {"plot": ["tz"]})
+    lock, files = wheel_lock({"plot/__init__.py": "", "plot/dates.py": f"def zone():\n{line}\n"})
+    with pytest.raises(supply.SupplyError, match=r"plot/dates\.py imports tz: it is not unused by plot"):
+        supply.drop_unused_dependencies(lock, files.__getitem__)
 
 
 def test_scratchnn_wheel_is_the_current_source_and_reproducible():

@@ -3,12 +3,13 @@
 // scripts/vendor.py); Pyodide checks each wheel against the sha256 in the trimmed pyodide-lock.json.
 //
 // Messages in:  {type: "start", files, interrupt}  load Python with numpy, matplotlib and scratchnn (their wheels
-//                                                 are fetched and unpacked while the interpreter starts), then
+//                                                 are fetched while the interpreter starts or is restored from
+//                                                 this browser's snapshot, see SNAPSHOT_CACHE), then
 //                                                 kernel.py; `interrupt` (an Int32Array on a SharedArrayBuffer, or
 //                                                 null) becomes Pyodide's interrupt buffer: the page's Stop
 //               {type: "run", id, code, name}     run one cell
 // Messages out: {type: "progress", loaded, total} bytes of the first load, as they arrive
-//               {type: "ready", seconds, parts} | {type: "failed", message}
+//               {type: "ready", seconds, parts, from} | {type: "failed", message}   (`from`: how Python started)
 //               {type: "output", id, kind, data} | {type: "done", id, ok}
 //               {type: "crashed", message}       Python itself failed (not the cell's code): the page ends this worker
 "use strict";
@@ -37,16 +38,67 @@ function countingFetch(realFetch, onBytes) {
   };
 }
 
+// The interpreter's memory right after it started, kept in this browser's Cache Storage: a reader's next page (or
+// Restart) restores it in ~0.3 s instead of starting Python again (~1.7 s). Pyodide 0.27's experimental snapshot
+// API (`_makeSnapshot`, `makeMemorySnapshot`, `_loadSnapshot`); the snapshot holds no package (Pyodide cannot
+// restore loaded C extensions), so the wheels are still installed after it. One snapshot per vendored Pyodide
+// (the key is the manifest's sha256, and Pyodide itself refuses a snapshot of another build); a snapshot that
+// fails to restore is deleted and Python starts the usual way.
+const SNAPSHOT_CACHE = "scratchnn-python-snapshot";
+
+async function sha256Hex(data) {
+  return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", data)))
+    .map((byte) => byte.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+async function openSnapshots(manifestText) {
+  // Cache Storage and crypto.subtle exist on https:// and 127.0.0.1 pages (and may still be refused, e.g. private
+  // windows): elsewhere there is no snapshot.
+  if (!self.caches || !self.crypto || !crypto.subtle) return null;
+  try {
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    const key = new URL(`snapshot-${await sha256Hex(new TextEncoder().encode(manifestText))}.bin`, pyodideBase).href;
+    const found = await cache.match(key);
+    return { cache, key, saved: found ? new Uint8Array(await found.arrayBuffer()) : null };
+  } catch (error) {
+    return null;
+  }
+}
+
+async function saveSnapshot(snapshots, bytes) {
+  try {
+    for (const old of await snapshots.cache.keys()) await snapshots.cache.delete(old);
+    await snapshots.cache.put(snapshots.key, new Response(bytes));
+  } catch (error) {
+    // a full disk or a refused quota: no snapshot, the next start is simply slower
+  }
+}
+
 // The bytes of a file of this site whose sha256 the manifest names; anything else is refused.
 async function fetchVerified(url, expected) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   const data = await response.arrayBuffer();
-  const digest = Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", data)))
-    .map((byte) => byte.toString(16).padStart(2, "0"))
-    .join("");
+  const digest = await sha256Hex(data);
   if (digest !== expected) throw new Error(`${url} has sha256 ${digest}, the manifest says ${expected}`);
   return data;
+}
+
+// Start the interpreter: from this browser's snapshot if there is one, else from scratch, saving a snapshot before
+// any package is installed.
+async function startInterpreter(options, snapshots) {
+  if (snapshots && snapshots.saved) {
+    try {
+      return { pyodide: await loadPyodide({ ...options, _loadSnapshot: snapshots.saved }), from: "snapshot" };
+    } catch (error) {
+      await snapshots.cache.delete(snapshots.key).catch(() => {});
+    }
+  }
+  if (!snapshots) return { pyodide: await loadPyodide(options), from: "start" };
+  const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
+  saveSnapshot(snapshots, pyodide.makeMemorySnapshot()); // a copy of the memory: written while the packages install
+  return { pyodide, from: "start, snapshot saved" };
 }
 
 async function start(files, interrupt) {
@@ -56,28 +108,31 @@ async function start(files, interrupt) {
     parts[name] = (performance.now() - since) / 1000;
     return performance.now();
   };
-  const manifest = await (await fetch(pyodideBase + "manifest.json")).json();
+  const manifestText = await (await fetch(pyodideBase + "manifest.json")).text();
+  const manifest = JSON.parse(manifestText);
   let loaded = 0;
   const report = (bytes) => {
     loaded += bytes;
     postMessage({ type: "progress", loaded, total: manifest.total_bytes });
   };
   const realFetch = self.fetch.bind(self);
+  const snapshots = await openSnapshots(manifestText);
   self.fetch = countingFetch(realFetch, report);
   const kernelSource = realFetch(new URL("kernel.py", here).href).then((response) => response.text());
-  // (crypto.subtle exists on https:// and 127.0.0.1 pages; elsewhere the page simply compiles from source.)
   const bytecode = manifest.bytecode && self.crypto && crypto.subtle ? fetchVerified(pyodideBase + manifest.bytecode.file, manifest.bytecode.sha256) : null;
   importScripts(pyodideBase + "pyodide.js");
   let mark = performance.now();
-  // `packages`: Pyodide fetches the wheels while the interpreter boots, instead of after it.
-  const pyodide = await loadPyodide({
-    indexURL: pyodideBase,
-    lockFileURL: pyodideBase + "pyodide-lock.json",
-    packages: manifest.load,
-    stdout: () => {},
-    stderr: () => {},
-  });
-  mark = lap("interpreter and packages", mark);
+  const options = { indexURL: pyodideBase, lockFileURL: pyodideBase + "pyodide-lock.json", stdout: () => {}, stderr: () => {} };
+  // The wheels are fetched (into the HTTP cache, where loadPackage finds them) while the interpreter starts; not
+  // when it is restored (then they are in the cache already, and reading them would only slow the restore).
+  const wheels = Object.keys(manifest.sizes).filter((file) => file.endsWith(".whl"));
+  const prefetched = snapshots && snapshots.saved ? Promise.resolve() : Promise.all(wheels.map((file) => fetch(pyodideBase + file).then((response) => response.arrayBuffer())));
+  const { pyodide, from } = await startInterpreter(options, snapshots);
+  mark = lap("interpreter", mark);
+  await prefetched.catch(() => {}); // a failed fetch is reported by loadPackage itself
+  self.fetch = realFetch; // the wheels' bytes were counted as they arrived
+  await pyodide.loadPackage(manifest.load, { messageCallback: () => {} });
+  mark = lap("packages", mark);
   report(manifest.sizes["pyodide.asm.js"]); // loaded by importScripts, not fetch
   if (interrupt) pyodide.setInterruptBuffer(interrupt);
   // Precompiled .pyc of the modules a first cell imports (scripts/pyodide_bytecode.mjs), next to their sources.
@@ -95,7 +150,7 @@ kernel`);
   lap("kernel", mark);
   kernel = module;
   self.interruptBuffer = interrupt;
-  postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, parts });
+  postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, parts, from });
 }
 
 function run({ id, code, name }) {

@@ -328,6 +328,7 @@
           state.progress.hidden = true;
           state.loadSeconds = message.seconds;
           state.loadParts = message.parts;
+          state.loadFrom = message.from;
           announce(`Python is ready (loaded in ${message.seconds.toFixed(1)} s).`);
           try {
             localStorage.setItem(RETURNING_KEY, "1");
