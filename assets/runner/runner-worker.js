@@ -42,9 +42,10 @@ function countingFetch(realFetch, onBytes) {
 // Restart) restores it in ~0.3 s instead of starting Python again (~1.7 s). Pyodide 0.27's experimental snapshot
 // API (`_makeSnapshot`, `makeMemorySnapshot`, `_loadSnapshot`); the snapshot holds no package (Pyodide cannot
 // restore loaded C extensions), so the wheels are still installed after it. One snapshot per vendored Pyodide
-// (the key is the manifest's sha256, and Pyodide itself refuses a snapshot of another build); a snapshot that
-// fails to restore is deleted and Python starts the usual way.
+// (the key is the manifest's sha256); a snapshot whose bytes are not the ones saved (their sha256 is kept beside
+// them), or that fails to restore, is deleted and Python starts the usual way.
 const SNAPSHOT_CACHE = "scratchnn-python-snapshot";
+const SNAPSHOT_DIGEST = "x-scratchnn-sha256";
 
 async function sha256Hex(data) {
   return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", data)))
@@ -60,7 +61,13 @@ async function openSnapshots(manifestText) {
     const cache = await caches.open(SNAPSHOT_CACHE);
     const key = new URL(`snapshot-${await sha256Hex(new TextEncoder().encode(manifestText))}.bin`, pyodideBase).href;
     const found = await cache.match(key);
-    return { cache, key, saved: found ? new Uint8Array(await found.arrayBuffer()) : null };
+    let saved = found ? await found.arrayBuffer() : null;
+    // Pyodide does not report a snapshot it cannot restore (it waits forever): restore only the bytes it saved.
+    if (saved && (await sha256Hex(saved)) !== found.headers.get(SNAPSHOT_DIGEST)) {
+      await cache.delete(key);
+      saved = null;
+    }
+    return { cache, key, saved: saved && new Uint8Array(saved) };
   } catch (error) {
     return null;
   }
@@ -68,8 +75,9 @@ async function openSnapshots(manifestText) {
 
 async function saveSnapshot(snapshots, bytes) {
   try {
+    const headers = { [SNAPSHOT_DIGEST]: await sha256Hex(bytes) };
     for (const old of await snapshots.cache.keys()) await snapshots.cache.delete(old);
-    await snapshots.cache.put(snapshots.key, new Response(bytes));
+    await snapshots.cache.put(snapshots.key, new Response(bytes, { headers }));
   } catch (error) {
     // a full disk or a refused quota: no snapshot, the next start is simply slower
   }

@@ -314,3 +314,47 @@ def test_page_scripts_run_python_and_hear_from_it(context, book_site):
         assert tab.evaluate("() => scratchnnRunner.run('assert shared == 41', 'probe 3')") is True
     finally:
         tab.close()
+
+
+STARTED_FROM_JS = """async () => {
+    const started = scratchnnRunner.python().then(async () => {
+        const ok = await scratchnnRunner.run("import numpy as np, scratchnn\\nassert np.ones(3).sum() == 3", "probe");
+        return [scratchnnRunner.state.loadFrom, ok];
+    });
+    return Promise.race([started, new Promise((done) => setTimeout(() => done(["not started in 60 s", false]), 60000))]);
+}"""
+SNAPSHOTS_JS = "async () => (await (await caches.open('scratchnn-python-snapshot')).keys()).map((r) => r.url)"
+
+
+def test_a_returning_reader_restores_python_from_a_snapshot_and_a_bad_one_is_replaced(chromium, book_site):
+    """The first start saves the interpreter's memory in Cache Storage; the next page restores it; a snapshot whose
+    bytes changed is deleted, Python starts the usual way and saves a good one."""
+    ctx = chromium.new_context(viewport=DESKTOP)
+    try:
+        starts = []
+        for corrupt in (False, False, True, False):
+            tab, _ = open_runner_page(ctx, book_site, "book/01_forward")
+            if corrupt:
+                [key] = tab.evaluate(SNAPSHOTS_JS)
+                # One byte changed, the saved sha256 kept: Pyodide would restore it (or wait forever).
+                tab.evaluate(
+                    """async (key) => {
+                        const cache = await caches.open('scratchnn-python-snapshot');
+                        const found = await cache.match(key);
+                        const bytes = new Uint8Array(await found.arrayBuffer());
+                        bytes[bytes.length >> 1] ^= 0xff;
+                        await cache.put(key, new Response(bytes, { headers: found.headers }));
+                    }""",
+                    key,
+                )
+            starts.append(tab.evaluate(STARTED_FROM_JS))
+            assert len(tab.evaluate(SNAPSHOTS_JS)) == 1, "one snapshot, whatever happened"
+            tab.close()
+        assert starts == [
+            ["start, snapshot saved", True],
+            ["snapshot", True],
+            ["start, snapshot saved", True],
+            ["snapshot", True],
+        ]
+    finally:
+        ctx.close()
