@@ -321,7 +321,8 @@ STARTED_FROM_JS = """async () => {
         const ok = await scratchnnRunner.run("import numpy as np, scratchnn\\nassert np.ones(3).sum() == 3", "probe");
         return [scratchnnRunner.state.loadFrom, ok];
     });
-    return Promise.race([started, new Promise((done) => setTimeout(() => done(["not started in 60 s", false]), 60000))]);
+    const late = new Promise((done) => setTimeout(() => done(["not started in 60 s", false]), 60000));
+    return Promise.race([started, late]);
 }"""
 SNAPSHOTS_JS = "async () => (await (await caches.open('scratchnn-python-snapshot')).keys()).map((r) => r.url)"
 
