@@ -13,13 +13,27 @@ Each pass is a function ``(html: str, ...) -> str`` on one page's text, independ
   does not shift while images load (assets/book.css keeps ``height: auto`` where the theme narrows an image);
   every picture after the first loads lazily (``loading="lazy"``).
 
+- ``drop_search_scripts``: the search's scripts and index (~30 kB gzipped, render-blocking) are loaded by every
+  page, but only search.html uses them (the theme's search box opens search.html; sphinx_highlight.js works
+  without them); they are kept on search.html only.
+- ``drop_duplicate_viewport``: the theme writes ``<meta name="viewport">`` twice; the first is kept.
+- ``defer_head_scripts``: every ``<script src>`` of the head gets ``defer`` (the page's text is shown before they
+  run; their order is kept, and each of them, the theme's, Sphinx's and ours, waits for the document anyway);
+  documentation_options.js is written inline instead, because the inline scripts after it assign to its
+  ``DOCUMENTATION_OPTIONS`` as the page is parsed.
+- ``bundle_stylesheets``: the ~17 stylesheets of a page, one render-blocking request each, become one
+  ``_static/bundle-<sha256>.css`` (the same files in the same order, ``@import`` resolved and every relative
+  ``url()`` rewritten for the bundle's folder); pages with the same list share the bundle.
+
 ``check_maths`` reports KaTeX errors: the build renders with ``throwOnError: false``, so a formula KaTeX cannot
 parse would otherwise become red text in the page, silently.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
+import posixpath
 import re
 from pathlib import Path
 
@@ -31,6 +45,17 @@ INLINE_SCRIPT = re.compile(r"[ \t]*<script>(.*?)</script>\n?", re.DOTALL)
 IMG = re.compile(r"<img\b[^>]*>")
 ARTICLE = re.compile(r'<article class="bd-article">(.*?)</article>', re.DOTALL)
 PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+HEAD = re.compile(r"<head>.*?</head>", re.DOTALL)
+SEARCH_SCRIPT = re.compile(
+    r'[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>\n?'
+)
+VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+SCRIPT_SRC = re.compile(r'<script\b([^>]*)\bsrc="([^"]+)"([^>]*)></script>')
+STYLESHEET = re.compile(r'[ \t]*<link\b[^>]*\brel="stylesheet"[^>]*>\n?')
+CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']([^"\']+)["\']\)?\s*;')
+# url("..."), url('...') (a data: URL may hold parentheses) and url(...) unquoted.
+CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^"')\s]+))\s*\)""")
+SOURCE_MAP = re.compile(r"/\*[#@] sourceMappingURL=[^*]*\*/")
 
 
 def drop_icon_script(html: str) -> str:
@@ -48,6 +73,102 @@ def drop_duplicate_inline_scripts(html: str) -> str:
         return match[0]
 
     return INLINE_SCRIPT.sub(keep_first, html)
+
+
+def in_head(html: str, change) -> str:
+    """``html`` with ``change(head) -> head`` applied to its ``<head>`` only."""
+    head = HEAD.search(html)
+    return html[: head.start()] + change(head[0]) + html[head.end() :] if head else html
+
+
+def drop_search_scripts(html: str) -> str:
+    return in_head(html, lambda head: SEARCH_SCRIPT.sub("", head))
+
+
+def drop_duplicate_viewport(html: str) -> str:
+    seen = []
+
+    def keep_first(match: re.Match) -> str:
+        seen.append(match)
+        return match[0] if len(seen) == 1 else ""
+
+    return in_head(html, lambda head: VIEWPORT.sub(keep_first, head))
+
+
+def defer_head_scripts(html: str, inline: dict[str, str]) -> str:
+    """Defer the head's scripts; write those whose file name is a key of ``inline`` as that text instead."""
+
+    def deferred(match: re.Match) -> str:
+        attributes = f"{match[1]} {match[3]}"
+        name = match[2].split("?")[0].rsplit("/", 1)[-1]
+        if name in inline:
+            return f"<script>{inline[name]}</script>"
+        if re.search(r"\b(defer|async)\b|\btype=", attributes):
+            return match[0]
+        return match[0].replace("<script", "<script defer", 1)
+
+    return in_head(html, lambda head: SCRIPT_SRC.sub(deferred, head))
+
+
+def local_file(url: str) -> bool:
+    return not re.match(r"[a-z][a-z0-9+.-]*:|/|#", url, re.IGNORECASE)
+
+
+def stylesheet_text(path: Path, bundle_dir: Path, html_dir: Path, seen: tuple[Path, ...] = ()) -> str:
+    """The text of the stylesheet ``path``, its ``@import``s inlined, its relative URLs made relative to
+    ``bundle_dir`` (all three inside ``html_dir``)."""
+    if path in seen:
+        raise ValueError(f"site_html: {path} imports itself")
+    text = SOURCE_MAP.sub("", path.read_text(encoding="utf-8"))
+    text = re.sub(r'@charset\s+"[^"]*"\s*;', "", text)
+
+    def rebase(match: re.Match) -> str:
+        url = next(group for group in match.groups() if group is not None)
+        if not local_file(url):
+            return match[0]
+        target = posixpath.normpath(posixpath.join(path.parent.relative_to(html_dir).as_posix(), url))
+        return f'url("{posixpath.relpath(target, bundle_dir.relative_to(html_dir).as_posix())}")'
+
+    def imported(match: re.Match) -> str:
+        if not local_file(match[1]):
+            raise ValueError(f"site_html: {path} imports {match[1]}, which cannot be bundled")
+        return stylesheet_text((path.parent / match[1]).resolve(), bundle_dir, html_dir, (*seen, path))
+
+    # The imported text is rebased already: only the text between the @imports is rebased here.
+    parts, end = [], 0
+    for match in CSS_IMPORT.finditer(text):
+        parts += [CSS_URL.sub(rebase, text[end : match.start()]), imported(match)]
+        end = match.end()
+    return "".join([*parts, CSS_URL.sub(rebase, text[end:])])
+
+
+def bundle_stylesheets(html: str, page: Path, html_dir: Path) -> str:
+    """Replace the head's local stylesheets (all of them, or none if one has a ``media``) by one bundle."""
+    bundle_dir = html_dir / "_static"
+
+    def change(head: str) -> str:
+        links = [link[0] for link in STYLESHEET.finditer(head)]
+        hrefs = [re.search(r'\bhref="([^"]+)"', link) for link in links]
+        if len(links) < 2 or any("media=" in link for link in links):
+            return head
+        if not all(href and local_file(href[1]) for href in hrefs):
+            return head
+        files = [(page.parent / href[1].split("?")[0]).resolve() for href in hrefs]
+        text = "\n".join(stylesheet_text(file, bundle_dir, html_dir) for file in files)
+        name = f"bundle-{hashlib.sha256(text.encode()).hexdigest()[:12]}.css"
+        if not (bundle_dir / name).is_file():
+            (bundle_dir / name).write_text(text, encoding="utf-8")
+        href = posixpath.relpath(f"_static/{name}", page.parent.relative_to(html_dir).as_posix())
+        tag = f'    <link rel="stylesheet" href="{href}" />\n'
+        replaced = []
+
+        def once(match: re.Match) -> str:
+            replaced.append(match)
+            return tag if len(replaced) == 1 else ""
+
+        return STYLESHEET.sub(once, head)
+
+    return in_head(html, change)
 
 
 def front_matter(source: Path) -> dict:
@@ -142,6 +263,8 @@ def check_maths(html: str, page: str) -> list[str]:
 def improve_site(html_dir: Path, book_dir: Path) -> list[str]:
     """Run every pass over every page of the built site; return the problems found (empty: all well)."""
     problems = []
+    options = html_dir / "_static" / "documentation_options.js"
+    inline = {options.name: options.read_text(encoding="utf-8")}
     for page in sorted(html_dir.rglob("*.html")):
         if "_static" in page.relative_to(html_dir).parts:
             continue
@@ -149,6 +272,11 @@ def improve_site(html_dir: Path, book_dir: Path) -> list[str]:
         html = page.read_text(encoding="utf-8")
         html = drop_icon_script(html)
         html = drop_duplicate_inline_scripts(html)
+        if rel.as_posix() != "search.html":
+            html = drop_search_scripts(html)
+        html = drop_duplicate_viewport(html)
+        html = defer_head_scripts(html, inline)
+        html = bundle_stylesheets(html, page, html_dir)
         html = add_meta_description(html, book_dir / rel.with_suffix(".md"))
         html = add_image_sizes(html, page)
         problems += check_maths(html, str(rel))

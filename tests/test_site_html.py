@@ -31,6 +31,74 @@ def test_the_icon_script_is_removed():
     assert "fontawesome" not in out and "<p>x</p>" in out
 
 
+def test_head_scripts_are_deferred_in_order_and_the_options_inlined():
+    page = (
+        HEAD
+        + '    <script src="../_static/documentation_options.js?v=9e"></script>\n'
+        + '    <script src="../_static/doctools.js?v=9a"></script>\n'
+        + "    <script>DOCUMENTATION_OPTIONS.pagename = 'book/x';</script>\n"
+        + '    <script data-sd-tabs-storage-prefix="t-" src="../_static/design-tabs.js"></script>\n'
+        + '    <script async="async" src="../_static/sphinx-thebe.js"></script>\n'
+        + '    <script type="module" src="m.js"></script>\n'
+        + '</head>\n<body><script src="body.js"></script></body>'
+    )
+    out = site_html.defer_head_scripts(page, {"documentation_options.js": "const DOCUMENTATION_OPTIONS = {};"})
+    assert "<script>const DOCUMENTATION_OPTIONS = {};</script>" in out
+    assert out.index("const DOCUMENTATION_OPTIONS") < out.index("DOCUMENTATION_OPTIONS.pagename")
+    assert '<script defer src="../_static/doctools.js?v=9a">' in out
+    assert '<script defer data-sd-tabs-storage-prefix="t-" src="../_static/design-tabs.js">' in out
+    assert '<script async="async" src="../_static/sphinx-thebe.js">' in out, "async stays async"
+    assert '<script type="module" src="m.js">' in out, "modules are deferred already"
+    assert '<body><script src="body.js"></script>' in out, "only the head is changed"
+
+
+def test_search_scripts_and_a_second_viewport_are_dropped():
+    search = '    <script src="../_static/searchtools.js"></script>\n    <script src="../searchindex.js"></script>\n'
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1" />'
+    page = HEAD + viewport + "\n" + search + viewport + '<script src="../_static/doctools.js"></script></head>'
+    out = site_html.drop_duplicate_viewport(site_html.drop_search_scripts(page))
+    assert "searchtools" not in out and "searchindex" not in out and "doctools.js" in out
+    assert out.count('name="viewport"') == 1
+
+
+def test_stylesheets_become_one_bundle_with_imports_and_urls_rebased(tmp_path: Path):
+    site = tmp_path / "html"
+    styles = site / "_static" / "styles"
+    styles.mkdir(parents=True)
+    (site / "_static" / "basic.css").write_text('@charset "UTF-8";\n.basic { background: url(file.png); }\n')
+    (styles / "theme.css").write_text('@import "../basic.css";\n.theme { color: red; }\n')
+    (styles / "icons.css").write_text(
+        "@font-face { src: url(../vendor/fa/fa.woff2) format('woff2'), url('../fonts/k.woff'); }\n"
+        '.i { background: url("data:image/svg+xml;charset=utf8,%3Csvg (x)%3E"); mask: url(#m); }\n'
+        ".j { background: url(https://example.org/a.png); }\n/*# sourceMappingURL=icons.css.map */\n"
+    )
+    (site / "book").mkdir()
+    page = site / "book" / "p.html"
+    links = (
+        '  <link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+        '    <link rel="stylesheet" type="text/css" href="../_static/styles/icons.css?v=2" />\n'
+    )
+    html = HEAD + links + '    <link rel="icon" href="../_static/favicon.svg"/>\n</head><body></body>'
+    out = site_html.bundle_stylesheets(html, page, site)
+    [bundle] = (site / "_static").glob("bundle-*.css")
+    assert out.count('rel="stylesheet"') == 1
+    assert f'<link rel="stylesheet" href="../_static/{bundle.name}" />' in out
+    assert '<link rel="icon"' in out
+    text = bundle.read_text()
+    assert text.index(".basic") < text.index(".theme") < text.index(".i {"), "the files' order is kept"
+    assert 'url("file.png")' in text and "@import" not in text and "@charset" not in text
+    assert 'url("vendor/fa/fa.woff2")' in text and 'url("fonts/k.woff")' in text
+    assert 'url("data:image/svg+xml;charset=utf8,%3Csvg (x)%3E")' in text and "url(#m)" in text
+    assert "url(https://example.org/a.png)" in text and "sourceMappingURL" not in text
+    assert site_html.bundle_stylesheets(html, page, site) == out, "the same list, the same bundle"
+
+
+def test_stylesheets_with_a_media_query_are_left_alone(tmp_path: Path):
+    (tmp_path / "a.css").write_text(".a {}")
+    html = HEAD + '<link rel="stylesheet" href="a.css" />\n<link rel="stylesheet" href="a.css" media="print" /></head>'
+    assert site_html.bundle_stylesheets(html, tmp_path / "p.html", tmp_path) == html
+
+
 def test_the_description_comes_from_the_front_matter(tmp_path: Path):
     source = tmp_path / "page.md"
     source.write_text('---\ndescription: "Derive it & check it."\n---\n# Title\n')
