@@ -12,8 +12,9 @@
    the site ships no widget manager) and SCRATCHNN_EXPLORER_DIR=_build/explorer, where the playground page writes
    its explorer's pictures; they are copied to _build/html/_static/explorer/ (the explorer's <img> loads them).
 4. The code of every executed notebook goes into the site for the in-page runner (scripts/runner_cells.py).
-5. Speed and a clean console (scripts/site_html.py): no icon script, no duplicate inline script, a meta
-   description and image sizes on every page; a formula KaTeX could not render fails the build.
+5. Speed and a clean console (scripts/site_html.py): no icon script, no duplicate inline script, the search's
+   scripts on search.html only, deferred head scripts, one bundled stylesheet, a meta description and image sizes
+   on every page; a formula KaTeX could not render fails the build.
 6. Every page gets its Content-Security-Policy, hashes computed from the built HTML (scripts/csp.py): keep it last.
 
 Exits non-zero if any step fails. The vendored assets (_vendor/, see scripts/vendor.py) must exist first.
