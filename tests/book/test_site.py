@@ -125,8 +125,15 @@ def test_no_page_loads_anything_from_another_host(html_dir: Path):
 
 def test_pages_use_the_vendored_katex_and_no_widget_manager(html_dir: Path):
     intro = (html_dir / "book" / "intro.html").read_text(encoding="utf-8")
-    # Maths is rendered at build time: the pages link KaTeX's stylesheet from the site and load no maths script.
-    assert 'href="../_static/vendor/katex/katex.min.css' in intro
+    # Maths is rendered at build time: the pages' one stylesheet (scripts/site_html.py bundles them) holds KaTeX's,
+    # every file it names is in the site, and no page loads a maths script.
+    bundles = re.findall(r'<link rel="stylesheet" href="\.\./(_static/bundle-[0-9a-f]{12}\.css)" />', intro)
+    assert len(bundles) == 1 and intro.count('rel="stylesheet"') == 1, bundles
+    bundle = (html_dir / bundles[0]).read_text(encoding="utf-8")
+    assert ".katex{" in bundle and "@import" not in bundle
+    urls = {url for url in re.findall(r'url\("([^"]+)"\)', bundle) if not re.match(r"[a-z]+:|#", url)}
+    assert any(url.startswith("vendor/katex/fonts/") for url in urls), "the bundle names no KaTeX font"
+    assert not sorted(url for url in urls if not (html_dir / "_static" / url.split("?")[0].split("#")[0]).is_file())
     pages = [p for p in html_dir.rglob("*.html") if "_static" not in p.parts]
     maths_script = re.compile(r"<script[^>]*mathjax|window\.MathJax", re.IGNORECASE)
     assert not [str(p) for p in pages if maths_script.search(p.read_text(encoding="utf-8"))]
