@@ -11,10 +11,11 @@ Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every pag
     _vendor/vendor/icons.css  the theme's few icons as CSS masks instead of its 1.4 MB icon script (scripts/icons.py)
     _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css)
     _vendor/vendor/progress/  the reader's progress (assets/progress/: progress.js, progress.css)
-    _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner-view.js, runner.js, its worker, kernel.py,
-                              runner.css) and the CodeMirror 5 editor it uses: codemirror.js is lib/codemirror.js and
-                              the Python mode in one file, each wrapped so that it ignores any AMD define() and
-                              sets window.CodeMirror (a plain <script>: no eval, CSP-clean); codemirror.css
+    _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner-view.js, runner.js, its worker and the
+                              worker's wheels.js, kernel.py, runner.css) and the CodeMirror 5 editor it uses:
+                              codemirror.js is lib/codemirror.js and the Python mode in one file, each wrapped so
+                              that it ignores any AMD define() and sets window.CodeMirror (a plain <script>: no
+                              eval, CSP-clean); codemirror.css
     _vendor/vendor/playground/ the live playground of book/playground.md (assets/playground/), on the runner's API,
                               and explorer.js, which switches the pictures of its explorer of precomputed runs
     _vendor/vendor/pyodide/   Python in the page: Pyodide, numpy/matplotlib wheels checked against the official
@@ -41,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 MATHJAX_FILES = ["tex-mml-chtml.js"]
 # Loaded on demand by tex-mml-chtml.js: TeX extensions, CHTML fonts, the menu and its accessibility tools.
 MATHJAX_DIRS = ["input", "output", "ui", "a11y", "sre", "adaptors"]
-RUNNER_FILES = ["runner-view.js", "runner.js", "runner-worker.js", "kernel.py", "runner.css"]
+RUNNER_FILES = ["runner-view.js", "runner.js", "runner-worker.js", "wheels.js", "kernel.py", "runner.css"]
 PLAYGROUND_FILES = ["playground.js", "explorer.js", "playground.css"]
 # CodeMirror 5: single-file build, no bundler. Destination name -> path in the npm package.
 CODEMIRROR_FILES = {

@@ -1,6 +1,7 @@
 // The in-page runner's Python session: Pyodide in a Web Worker, so a long cell never freezes the page and
 // "Restart Python" is simply a new worker. Every file comes from this site (../pyodide/, written by
-// scripts/vendor.py); Pyodide checks each wheel against the sha256 in the trimmed pyodide-lock.json.
+// scripts/vendor.py); each wheel is checked against the sha256 in the trimmed pyodide-lock.json before it is
+// installed (by wheels.js, or Pyodide's loadPackage where wheels.js cannot work).
 //
 // Messages in:  {type: "start", files, interrupt}  load Python with numpy, matplotlib and scratchnn (their wheels
 //                                                 are fetched while the interpreter starts or is restored from
@@ -9,7 +10,9 @@
 //                                                 null) becomes Pyodide's interrupt buffer: the page's Stop
 //               {type: "run", id, code, name}     run one cell
 // Messages out: {type: "progress", loaded, total} bytes of the first load, as they arrive
-//               {type: "ready", seconds, parts, from} | {type: "failed", message}   (`from`: how Python started)
+//               {type: "ready", seconds, parts, from, installer} | {type: "failed", message}
+//                                                 (`from`: how Python started; `installer`: what installed the
+//                                                 wheels, wheels.js or Pyodide's loadPackage)
 //               {type: "output", id, kind, data} | {type: "done", id, ok}
 //               {type: "crashed", message}       Python itself failed (not the cell's code): the page ends this worker
 "use strict";
@@ -46,6 +49,23 @@ function countingFetch(realFetch, onBytes) {
 // them), or that fails to restore, is deleted and Python starts the usual way.
 const SNAPSHOT_CACHE = "scratchnn-python-snapshot";
 const SNAPSHOT_DIGEST = "x-scratchnn-sha256";
+
+// Standard-library modules that installing the packages, kernel.py, numpy, matplotlib and scratchnn import at every
+// start: imported before the snapshot is taken, they are restored with it instead of imported again (~0.5 s in a
+// restored interpreter). Only modules without state that must differ between starts (not random, uuid, tempfile).
+const PRELOAD_PY = `
+import importlib
+for _name in """argparse ast base64 bz2 calendar contextlib contextvars copy csv dataclasses datetime decimal difflib
+        dis email.message email.parser fnmatch fractions gettext gzip html importlib.abc importlib.metadata
+        importlib.resources importlib.util inspect json locale logging lzma numbers pathlib pickle platform plistlib
+        pprint shlex shutil string struct textwrap tokenize traceback typing unittest urllib.parse warnings weakref
+        xml.parsers.expat zipfile zoneinfo""".split():
+    try:
+        importlib.import_module(_name)
+    except ImportError:
+        pass
+del _name
+`;
 
 async function sha256Hex(data) {
   return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", data)))
@@ -105,6 +125,7 @@ async function startInterpreter(options, snapshots) {
   }
   if (!snapshots) return { pyodide: await loadPyodide(options), from: "start" };
   const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
+  pyodide.runPython(PRELOAD_PY);
   saveSnapshot(snapshots, pyodide.makeMemorySnapshot()); // a copy of the memory: written while the packages install
   return { pyodide, from: "start, snapshot saved" };
 }
@@ -128,23 +149,36 @@ async function start(files, interrupt) {
   self.fetch = countingFetch(realFetch, report);
   const kernelSource = realFetch(new URL("kernel.py", here).href).then((response) => response.text());
   const bytecode = manifest.bytecode && self.crypto && crypto.subtle ? fetchVerified(pyodideBase + manifest.bytecode.file, manifest.bytecode.sha256) : null;
-  importScripts(pyodideBase + "pyodide.js");
+  importScripts(pyodideBase + "pyodide.js", new URL("wheels.js", here).href);
   let mark = performance.now();
   const options = { indexURL: pyodideBase, lockFileURL: pyodideBase + "pyodide-lock.json", stdout: () => {}, stderr: () => {} };
-  // The wheels are fetched (into the HTTP cache, where loadPackage finds them) while the interpreter starts; not
-  // when it is restored (then they are in the cache already, and reading them would only slow the restore).
-  const wheels = Object.keys(manifest.sizes).filter((file) => file.endsWith(".whl"));
-  const prefetched = snapshots && snapshots.saved ? Promise.resolve() : Promise.all(wheels.map((file) => fetch(pyodideBase + file).then((response) => response.arrayBuffer())));
+  // The wheels are fetched while the interpreter starts; not when it is restored (then they are in the HTTP cache,
+  // and reading them meanwhile would only slow the restore).
+  const wheels = new Map();
+  const wheelBytes = (file) => {
+    if (!wheels.has(file)) wheels.set(file, fetch(pyodideBase + file).then((response) => {
+      if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+      return response.arrayBuffer();
+    }));
+    return wheels.get(file);
+  };
+  if (!(snapshots && snapshots.saved)) Object.keys(manifest.sizes).filter((file) => file.endsWith(".whl")).forEach(wheelBytes);
   const { pyodide, from } = await startInterpreter(options, snapshots);
   mark = lap("interpreter", mark);
-  await prefetched.catch(() => {}); // a failed fetch is reported by loadPackage itself
+  const installer = self.crypto && crypto.subtle && canInstallWheels(pyodide) ? "wheels.js" : "loadPackage";
+  if (installer === "wheels.js") {
+    await installWheels(pyodide, manifest.load, wheelBytes, sha256Hex);
+  } else {
+    await Promise.all(wheels.values()).catch(() => {}); // into the HTTP cache; a failed fetch is reported below
+    self.fetch = realFetch;
+    await pyodide.loadPackage(manifest.load, { messageCallback: () => {} });
+  }
   self.fetch = realFetch; // the wheels' bytes were counted as they arrived
-  await pyodide.loadPackage(manifest.load, { messageCallback: () => {} });
   mark = lap("packages", mark);
   report(manifest.sizes["pyodide.asm.js"]); // loaded by importScripts, not fetch
   if (interrupt) pyodide.setInterruptBuffer(interrupt);
   // Precompiled .pyc of the modules a first cell imports (scripts/pyodide_bytecode.mjs), next to their sources.
-  if (bytecode) pyodide.unpackArchive(await bytecode, "zip", { extractDir: "/" });
+  if (bytecode) writeZip(pyodide, new Uint8Array(await bytecode), "/");
   mark = lap("bytecode", mark);
   const source = await kernelSource;
   self.fetch = realFetch;
@@ -158,7 +192,7 @@ kernel`);
   lap("kernel", mark);
   kernel = module;
   self.interruptBuffer = interrupt;
-  postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, parts, from });
+  postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, parts, from, installer });
 }
 
 function run({ id, code, name }) {

@@ -329,6 +329,7 @@
           state.loadSeconds = message.seconds;
           state.loadParts = message.parts;
           state.loadFrom = message.from;
+          state.loadInstaller = message.installer;
           announce(`Python is ready (loaded in ${message.seconds.toFixed(1)} s).`);
           try {
             localStorage.setItem(RETURNING_KEY, "1");

@@ -18,10 +18,11 @@ import configparser
 import json
 import re
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
-from browser_checks import DESKTOP, check_requests, record
+from browser_checks import DESKTOP, LocalSite, check_requests, record
 from site_paths import BOOK_DIR, HTML_DIR, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -319,9 +320,9 @@ def test_page_scripts_run_python_and_hear_from_it(context, book_site):
 STARTED_FROM_JS = """async () => {
     const started = scratchnnRunner.python().then(async () => {
         const ok = await scratchnnRunner.run("import numpy as np, scratchnn\\nassert np.ones(3).sum() == 3", "probe");
-        return [scratchnnRunner.state.loadFrom, ok];
+        return [scratchnnRunner.state.loadFrom, scratchnnRunner.state.loadInstaller, ok];
     });
-    const late = new Promise((done) => setTimeout(() => done(["not started in 60 s", false]), 60000));
+    const late = new Promise((done) => setTimeout(() => done(["not started in 60 s", null, false]), 60000));
     return Promise.race([started, late]);
 }"""
 SNAPSHOTS_JS = "async () => (await (await caches.open('scratchnn-python-snapshot')).keys()).map((r) => r.url)"
@@ -352,10 +353,42 @@ def test_a_returning_reader_restores_python_from_a_snapshot_and_a_bad_one_is_rep
             assert len(tab.evaluate(SNAPSHOTS_JS)) == 1, "one snapshot, whatever happened"
             tab.close()
         assert starts == [
-            ["start, snapshot saved", True],
-            ["snapshot", True],
-            ["start, snapshot saved", True],
-            ["snapshot", True],
+            ["start, snapshot saved", "wheels.js", True],
+            ["snapshot", "wheels.js", True],
+            ["start, snapshot saved", "wheels.js", True],
+            ["snapshot", "wheels.js", True],
         ]
+    finally:
+        ctx.close()
+
+
+def site_with_file_changed(html_dir: Path, rel: str, data: bytes, into: Path) -> Path:
+    """A copy of the site in `into` (symbolic links, but the folders on the way to `rel`) where `rel` holds `data`."""
+    source, copy = html_dir, into
+    for part in Path(rel).parts:
+        copy.mkdir(exist_ok=True)
+        for entry in source.iterdir():
+            if entry.name != part:
+                (copy / entry.name).symlink_to(entry)
+        source, copy = source / part, copy / part
+    copy.write_bytes(data)
+    return into
+
+
+def test_a_wheel_whose_bytes_are_not_the_locked_ones_is_refused(chromium, tmp_path):
+    """wheels.js installs a wheel only if its sha256 is the lock's, as Pyodide's loadPackage does (the site is
+    served with one wheel changed: the browser's routing cannot reach a worker's requests)."""
+    [six] = (HTML_DIR / "_static" / "vendor" / "pyodide").glob("six-*.whl")
+    site_dir = site_with_file_changed(HTML_DIR, str(six.relative_to(HTML_DIR)), b"PK not the wheel", tmp_path / "site")
+    ctx = chromium.new_context(viewport=DESKTOP)
+    try:
+        with LocalSite(site_dir) as site:
+            tab, _ = open_runner_page(ctx, site, "book/01_forward")
+            status = tab.evaluate(
+                """() => scratchnnRunner.python().then(() => 'started', () =>
+                    document.querySelector('.runner-status-text').textContent)"""
+            )
+        assert "Python could not be loaded" in status, status
+        assert re.search(r"six-[^ ]+\.whl has sha256 [0-9a-f]{64}, the lock says [0-9a-f]{64}", status), status
     finally:
         ctx.close()
