@@ -211,6 +211,19 @@ function run({ id, code, name }) {
     return;
   }
   postMessage({ type: "done", id, ok });
+  setTimeout(afterCell, 0);
+}
+
+// What the kernel put off until a cell's output is shown, a few milliseconds at a time: a cell run meanwhile is
+// handled between two slices.
+function afterCell() {
+  let more = false;
+  try {
+    more = kernel.after_cell();
+  } catch (error) {
+    // it only completes matplotlib's docstrings: not a reason to end the session
+  }
+  if (more) setTimeout(afterCell, 0);
 }
 
 self.onmessage = async (event) => {

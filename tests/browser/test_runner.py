@@ -317,6 +317,32 @@ def test_page_scripts_run_python_and_hear_from_it(context, book_site):
         tab.close()
 
 
+# Polls the session until `code` runs without error (at most ~10 s); whether it did.
+RUNS_SOON_JS = """async (code) => {
+    for (let i = 0; i < 50; i += 1) {
+        if (await scratchnnRunner.run(code, "probe", () => {})) return true;
+        await new Promise((done) => setTimeout(done, 200));
+    }
+    return false;
+}"""
+DOCUMENTED = """import inspect
+assert "Supported properties are" in (plt.Line2D.set.__doc__ or "")
+assert "linewidth" in inspect.signature(plt.Line2D.set).parameters"""
+
+
+def test_matplotlib_documents_its_artists_after_the_cell_that_imports_pyplot(context, book_site):
+    """The kernel builds matplotlib's Artist ``set()`` docstrings after the cell that imported pyplot (start-up
+    speed, kernel.py): help() has them in the next cells, and so has an Artist subclass defined later."""
+    tab, _ = open_runner_page(context, book_site, "book/01_forward")
+    try:
+        assert tab.evaluate("() => scratchnnRunner.run('import matplotlib.pyplot as plt', 'probe')") is True
+        assert tab.evaluate(RUNS_SOON_JS, DOCUMENTED), "Line2D.set has no docstring or signature after the cell"
+        assert tab.evaluate("() => scratchnnRunner.run('class Mine(plt.Line2D):\\n    pass', 'probe')") is True
+        assert tab.evaluate(RUNS_SOON_JS, "assert 'Supported properties are' in (Mine.set.__doc__ or '')")
+    finally:
+        tab.close()
+
+
 STARTED_FROM_JS = """async () => {
     const started = scratchnnRunner.python().then(async () => {
         const ok = await scratchnnRunner.run("import numpy as np, scratchnn\\nassert np.ones(3).sum() == 3", "probe");
