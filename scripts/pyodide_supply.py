@@ -13,7 +13,7 @@ Called by scripts/vendor.py (every ``make book``); nothing of it is committed. W
     pyodide-lock.json   the official lock cut down to those packages, plus scratchnn; the page loads from it, and
                         Pyodide checks every wheel it fetches against the sha256 written there
     manifest.json       versions, and the size of every file a first Run downloads (the page's progress indicator),
-                        and the sha256 of bytecode.zip (the worker checks it before unpacking)
+                        the sha256 of bytecode.zip (the worker checks it before unpacking) and of the lock
     bytecode.zip        the .pyc of every site-packages module a chapter's first cell imports, compiled by this very
                         Pyodide under Node.js (scripts/pyodide_bytecode.mjs): Python then need not compile them
     LICENSE-pyodide.txt Pyodide's licence (MPL-2.0); each wheel carries its own licence files in its .dist-info
@@ -210,7 +210,8 @@ def vendor_pyodide(project: Path, out: Path) -> list[str]:
         "unvendored_tests": False,
         "shared_library": False,
     }
-    (out / "pyodide-lock.json").write_text(json.dumps({"info": lock["info"], "packages": packages}, indent=1))
+    lock_text = json.dumps({"info": lock["info"], "packages": packages}, indent=1)
+    (out / "pyodide-lock.json").write_text(lock_text)
     downloads = CORE_FILES + [entry["file_name"] for entry in packages.values()]
     sizes = {name: (out / name).stat().st_size for name in downloads}
     manifest = {
@@ -220,6 +221,8 @@ def vendor_pyodide(project: Path, out: Path) -> list[str]:
         "load": [*ROOT_PACKAGES, "scratchnn"],
         "sizes": sizes,
         "total_bytes": sum(sizes.values()),
+        # Names every wheel's sha256 (the lock's): what the page saves of a start is kept under this file's sha256.
+        "lock_sha256": sha256(lock_text.encode()),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
     listed = ", ".join(f"{name} {lock['packages'][name]['version']}" for name in names)

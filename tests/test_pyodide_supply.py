@@ -71,6 +71,8 @@ def test_verified_wheels_land_in_the_site_with_a_trimmed_lock(project):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["total_bytes"] == sum((out / name).stat().st_size for name in manifest["sizes"])
     assert set(manifest["sizes"]) == {*supply.CORE_FILES, *(entry["file_name"] for entry in lock["packages"].values())}
+    # The page keys what it saves of a start by the manifest's sha256: the manifest must change with any wheel.
+    assert manifest["lock_sha256"] == hashlib.sha256((out / "pyodide-lock.json").read_bytes()).hexdigest()
 
 
 def test_a_tampered_wheel_fails_the_build(project):

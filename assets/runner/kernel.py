@@ -17,7 +17,8 @@ Start-up: matplotlib is imported only when a cell imports it (about 2 s less bef
 plot), and the font list that Pyodide 0.27's matplotlib wheel ships (written by a newer matplotlib, so 3.8
 rejects it and rebuilds it, about a second, at every start) is marked with the version 3.8 expects: its entries
 have the same fields; the docstrings matplotlib generates for its Artist classes are built after the cell that
-imported pyplot has shown its output (``after_cell``). A KeyboardInterrupt (the page's Stop) and a MemoryError are explained in words.
+imported pyplot has shown its output (``after_cell``). A KeyboardInterrupt (the page's Stop) and a MemoryError
+are explained in words.
 """
 
 import ast
@@ -202,12 +203,15 @@ def after_cell(seconds=0.005):
 
 def _fix_font_list():
     """Mark the wheel's matplotlib font list with the version this matplotlib expects (see the docstring)."""
-    try:
-        expected = FONT_LIST_VERSIONS.get(importlib.metadata.version("matplotlib"))
-        spec = importlib.util.find_spec("matplotlib")
-    except importlib.metadata.PackageNotFoundError:
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
         return
-    if expected is None or spec is None or spec.origin is None:
+    # Its metadata looked up where it is installed only: importlib.metadata.version() would also read the directory
+    # of the standard library's zip (~0.1 s here).
+    folder = str(Path(spec.origin).parent.parent)
+    found = next(iter(importlib.metadata.distributions(name="matplotlib", path=[folder])), None)
+    expected = FONT_LIST_VERSIONS.get(found.version) if found else None
+    if expected is None:
         return
     path = Path(spec.origin).parent / "fontlist.json"
     if not path.is_file():

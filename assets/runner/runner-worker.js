@@ -5,7 +5,7 @@
 //
 // Messages in:  {type: "start", files, interrupt}  load Python with numpy, matplotlib and scratchnn (their wheels
 //                                                 are fetched while the interpreter starts or is restored from
-//                                                 this browser's snapshot, see SNAPSHOT_CACHE), then
+//                                                 this browser's snapshot, see SAVED_CACHE), then
 //                                                 kernel.py; `interrupt` (an Int32Array on a SharedArrayBuffer, or
 //                                                 null) becomes Pyodide's interrupt buffer: the page's Stop
 //               {type: "run", id, code, name}     run one cell
@@ -41,14 +41,18 @@ function countingFetch(realFetch, onBytes) {
   };
 }
 
-// The interpreter's memory right after it started, kept in this browser's Cache Storage: a reader's next page (or
-// Restart) restores it in ~0.3 s instead of starting Python again (~1.7 s). Pyodide 0.27's experimental snapshot
-// API (`_makeSnapshot`, `makeMemorySnapshot`, `_loadSnapshot`); the snapshot holds no package (Pyodide cannot
-// restore loaded C extensions), so the wheels are still installed after it. One snapshot per vendored Pyodide
-// (the key is the manifest's sha256); a snapshot whose bytes are not the ones saved (their sha256 is kept beside
-// them), or that fails to restore, is deleted and Python starts the usual way.
-const SNAPSHOT_CACHE = "scratchnn-python-snapshot";
-const SNAPSHOT_DIGEST = "x-scratchnn-sha256";
+// What a start leaves in this browser's Cache Storage for the next ones (a reader's next page, or Restart):
+// - the interpreter's memory right after it started (Pyodide 0.27's experimental snapshot API: `_makeSnapshot`,
+//   `makeMemorySnapshot`, `_loadSnapshot`), restored in ~0.3 s instead of starting Python again (~1.7 s). It holds no
+//   package (Pyodide cannot restore loaded C extensions);
+// - the files the packages and bytecode.zip installed, in one archive (wheels.js, packInstalled), written back in
+//   ~0.1 s instead of unpacking the wheels again (~0.7 s).
+// Both are keyed by the sha256 of manifest.json (which names the lock, and so every wheel's sha256) and kept with
+// their own sha256: bytes that are not the ones saved (Pyodide waits forever on a damaged snapshot), or a snapshot
+// that fails to restore, are deleted and Python starts the usual way.
+const SAVED_CACHE = "scratchnn-python-snapshot";
+const SAVED_DIGEST = "x-scratchnn-sha256";
+const SAVED_FILES_FORMAT = 1; // packInstalled's layout, and what a start installs: a change makes a new key
 
 // Standard-library modules that installing the packages, kernel.py, numpy, matplotlib and scratchnn import at every
 // start: imported before the snapshot is taken, they are restored with it instead of imported again (~0.5 s in a
@@ -73,33 +77,50 @@ async function sha256Hex(data) {
     .join("");
 }
 
-async function openSnapshots(manifestText) {
-  // Cache Storage and crypto.subtle exist on https:// and 127.0.0.1 pages (and may still be refused, e.g. private
-  // windows): elsewhere there is no snapshot.
+// The entry `key` of the cache if its bytes are the ones saved (else it is deleted): a Promise of a Uint8Array or null.
+async function readSaved(cache, key) {
+  try {
+    const found = await cache.match(key);
+    if (!found) return null;
+    const saved = await found.arrayBuffer();
+    if ((await sha256Hex(saved)) === found.headers.get(SAVED_DIGEST)) return new Uint8Array(saved);
+    await cache.delete(key);
+  } catch (error) {
+    // unreadable: as if there were none
+  }
+  return null;
+}
+
+// This site's saved start: {cache, snapshotKey, filesKey, snapshot (bytes or null), hasFiles, files (a Promise of
+// bytes or null, read while the interpreter starts)}; null where Cache Storage or crypto.subtle is missing (they exist on
+// https:// and 127.0.0.1 pages, and may still be refused, e.g. in private windows).
+async function openSaved(manifestText) {
   if (!self.caches || !self.crypto || !crypto.subtle) return null;
   try {
-    const cache = await caches.open(SNAPSHOT_CACHE);
-    const key = new URL(`snapshot-${await sha256Hex(new TextEncoder().encode(manifestText))}.bin`, pyodideBase).href;
-    const found = await cache.match(key);
-    let saved = found ? await found.arrayBuffer() : null;
-    // Pyodide does not report a snapshot it cannot restore (it waits forever): restore only the bytes it saved.
-    if (saved && (await sha256Hex(saved)) !== found.headers.get(SNAPSHOT_DIGEST)) {
-      await cache.delete(key);
-      saved = null;
-    }
-    return { cache, key, saved: saved && new Uint8Array(saved) };
+    const cache = await caches.open(SAVED_CACHE);
+    const digest = await sha256Hex(new TextEncoder().encode(manifestText));
+    const snapshotKey = new URL(`snapshot-${digest}.bin`, pyodideBase).href;
+    const filesKey = new URL(`files-${SAVED_FILES_FORMAT}-${digest}.bin`, pyodideBase).href;
+    const hasFiles = !!(await cache.match(filesKey));
+    const snapshot = await readSaved(cache, snapshotKey);
+    const files = hasFiles ? readSaved(cache, filesKey) : Promise.resolve(null);
+    return { cache, snapshotKey, filesKey, snapshot, hasFiles, files };
   } catch (error) {
     return null;
   }
 }
 
-async function saveSnapshot(snapshots, bytes) {
+// Keep `bytes` under `key` (and forget what an older site saved); a full disk or a refused quota only means a slower
+// next start.
+async function save(saved, key, bytes) {
   try {
-    const headers = { [SNAPSHOT_DIGEST]: await sha256Hex(bytes) };
-    for (const old of await snapshots.cache.keys()) await snapshots.cache.delete(old);
-    await snapshots.cache.put(snapshots.key, new Response(bytes, { headers }));
+    const headers = { [SAVED_DIGEST]: await sha256Hex(bytes) };
+    for (const old of await saved.cache.keys()) {
+      if (![saved.snapshotKey, saved.filesKey].includes(old.url)) await saved.cache.delete(old);
+    }
+    await saved.cache.put(key, new Response(bytes, { headers }));
   } catch (error) {
-    // a full disk or a refused quota: no snapshot, the next start is simply slower
+    // no copy: the next start is simply slower
   }
 }
 
@@ -115,18 +136,18 @@ async function fetchVerified(url, expected) {
 
 // Start the interpreter: from this browser's snapshot if there is one, else from scratch, saving a snapshot before
 // any package is installed.
-async function startInterpreter(options, snapshots) {
-  if (snapshots && snapshots.saved) {
+async function startInterpreter(options, saved) {
+  if (saved && saved.snapshot) {
     try {
-      return { pyodide: await loadPyodide({ ...options, _loadSnapshot: snapshots.saved }), from: "snapshot" };
+      return { pyodide: await loadPyodide({ ...options, _loadSnapshot: saved.snapshot }), from: "snapshot" };
     } catch (error) {
-      await snapshots.cache.delete(snapshots.key).catch(() => {});
+      await saved.cache.delete(saved.snapshotKey).catch(() => {});
     }
   }
-  if (!snapshots) return { pyodide: await loadPyodide(options), from: "start" };
+  if (!saved) return { pyodide: await loadPyodide(options), from: "start" };
   const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
   pyodide.runPython(PRELOAD_PY);
-  saveSnapshot(snapshots, pyodide.makeMemorySnapshot()); // a copy of the memory: written while the packages install
+  save(saved, saved.snapshotKey, pyodide.makeMemorySnapshot()); // a copy of the memory: written while the packages install
   return { pyodide, from: "start, snapshot saved" };
 }
 
@@ -145,15 +166,18 @@ async function start(files, interrupt) {
     postMessage({ type: "progress", loaded, total: manifest.total_bytes });
   };
   const realFetch = self.fetch.bind(self);
-  const snapshots = await openSnapshots(manifestText);
+  const saved = await openSaved(manifestText);
   self.fetch = countingFetch(realFetch, report);
   const kernelSource = realFetch(new URL("kernel.py", here).href).then((response) => response.text());
-  const bytecode = manifest.bytecode && self.crypto && crypto.subtle ? fetchVerified(pyodideBase + manifest.bytecode.file, manifest.bytecode.sha256) : null;
+  const canVerify = !!(self.crypto && crypto.subtle);
+  let bytecode = null;
+  const bytecodeBytes = () => (bytecode = bytecode || fetchVerified(pyodideBase + manifest.bytecode.file, manifest.bytecode.sha256));
+  if (canVerify && manifest.bytecode && !(saved && saved.hasFiles)) bytecodeBytes();
   importScripts(pyodideBase + "pyodide.js", new URL("wheels.js", here).href);
   let mark = performance.now();
   const options = { indexURL: pyodideBase, lockFileURL: pyodideBase + "pyodide-lock.json", stdout: () => {}, stderr: () => {} };
-  // The wheels are fetched while the interpreter starts; not when it is restored (then they are in the HTTP cache,
-  // and reading them meanwhile would only slow the restore).
+  // The wheels are fetched while the interpreter starts, unless they are not needed (saved files) or it is restored
+  // (then they are in the HTTP cache, and reading them meanwhile would only slow the restore).
   const wheels = new Map();
   const wheelBytes = (file) => {
     if (!wheels.has(file)) wheels.set(file, fetch(pyodideBase + file).then((response) => {
@@ -162,24 +186,40 @@ async function start(files, interrupt) {
     }));
     return wheels.get(file);
   };
-  if (!(snapshots && snapshots.saved)) Object.keys(manifest.sizes).filter((file) => file.endsWith(".whl")).forEach(wheelBytes);
-  const { pyodide, from } = await startInterpreter(options, snapshots);
+  if (!(saved && (saved.snapshot || saved.hasFiles))) Object.keys(manifest.sizes).filter((file) => file.endsWith(".whl")).forEach(wheelBytes);
+  const { pyodide, from } = await startInterpreter(options, saved);
   mark = lap("interpreter", mark);
-  const installer = self.crypto && crypto.subtle && canInstallWheels(pyodide) ? "wheels.js" : "loadPackage";
-  if (installer === "wheels.js") {
-    await installWheels(pyodide, manifest.load, wheelBytes, sha256Hex);
+  const packed = saved && canInstallWheels(pyodide) ? await saved.files : null;
+  let installer = "loadPackage";
+  let toSave = null;
+  if (packed) {
+    installer = "saved files";
+    try {
+      await installPacked(pyodide, packed);
+    } catch (error) {
+      await saved.cache.delete(saved.filesKey).catch(() => {}); // the next start unpacks the wheels again
+      throw error;
+    }
+    mark = lap("packages", mark);
+  } else if (canVerify && canInstallWheels(pyodide)) {
+    installer = "wheels.js";
+    const installed = await installWheels(pyodide, manifest.load, wheelBytes, sha256Hex);
+    mark = lap("packages", mark);
+    // Precompiled .pyc of the modules a first cell imports (scripts/pyodide_bytecode.mjs), next to their sources.
+    if (manifest.bytecode) installed.paths.push(...writeZip(pyodide, new Uint8Array(await bytecodeBytes()), "/"));
+    if (saved) toSave = packInstalled(pyodide, installed);
+    mark = lap("bytecode", mark);
   } else {
     await Promise.all(wheels.values()).catch(() => {}); // into the HTTP cache; a failed fetch is reported below
     self.fetch = realFetch;
     await pyodide.loadPackage(manifest.load, { messageCallback: () => {} });
+    mark = lap("packages", mark);
+    if (bytecode) writeZip(pyodide, new Uint8Array(await bytecode), "/");
+    mark = lap("bytecode", mark);
   }
   self.fetch = realFetch; // the wheels' bytes were counted as they arrived
-  mark = lap("packages", mark);
   report(manifest.sizes["pyodide.asm.js"]); // loaded by importScripts, not fetch
   if (interrupt) pyodide.setInterruptBuffer(interrupt);
-  // Precompiled .pyc of the modules a first cell imports (scripts/pyodide_bytecode.mjs), next to their sources.
-  if (bytecode) writeZip(pyodide, new Uint8Array(await bytecode), "/");
-  mark = lap("bytecode", mark);
   const source = await kernelSource;
   self.fetch = realFetch;
   const module = pyodide.runPython(`
@@ -193,6 +233,7 @@ kernel`);
   kernel = module;
   self.interruptBuffer = interrupt;
   postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, parts, from, installer });
+  if (toSave) save(saved, saved.filesKey, toSave);
 }
 
 function run({ id, code, name }) {

@@ -104,13 +104,25 @@ _refresh_imports()
 del _refresh_imports
 `;
 
+// Load the shared libraries of installed `packages` ([{name, file_name, dynlibs}], in install order) and record
+// them as loaded, as loadPackage does; then let Python's imports see the new files.
+async function loadInstalled(pyodide, packages) {
+  for (const { name, file_name: fileName, dynlibs } of packages) {
+    await pyodide._api.loadDynlibsFromPackage({ file_name: fileName }, dynlibs);
+    pyodide.loadedPackages[name] = "default channel";
+  }
+  pyodide.runPython(REFRESH_IMPORTS_PY);
+}
+
 // Install the wheels of `names` (and their dependencies) into the running `pyodide`; `wheelBytes(file)` gives a
-// Promise of a wheel's bytes. Resolves when every package can be imported.
+// Promise of a wheel's bytes. Resolves, when every package can be imported, to what was installed: {paths, packages}
+// (every file written, and the packages as loadInstalled takes them).
 async function installWheels(pyodide, names, wheelBytes, sha256Hex) {
   const api = pyodide._api;
   const lock = api.lockfile_packages;
   const order = installOrder(lock, names).filter((name) => !(name in pyodide.loadedPackages));
   const wheels = new Map(order.map((name) => [name, wheelBytes(lock[name].file_name)]));
+  const installed = { paths: [], packages: [] };
   for (const name of order) {
     const entry = lock[name];
     const bytes = new Uint8Array(await wheels.get(name));
@@ -120,14 +132,57 @@ async function installWheels(pyodide, names, wheelBytes, sha256Hex) {
     const paths = writeZip(pyodide, bytes, target, (path) => /^[^/]+\.data\//.test(path));
     const distInfo = paths.map((path) => path.slice(target.length + 1).split("/")[0]).find((top) => top.endsWith(".dist-info"));
     if (distInfo) {
-      pyodide.FS.writeFile(`${target}/${distInfo}/INSTALLER`, "pyodide.loadPackage");
-      pyodide.FS.writeFile(`${target}/${distInfo}/PYODIDE_SOURCE`, "pyodide");
+      for (const [file, text] of [["INSTALLER", "pyodide.loadPackage"], ["PYODIDE_SOURCE", "pyodide"]]) {
+        pyodide.FS.writeFile(`${target}/${distInfo}/${file}`, text);
+        paths.push(`${target}/${distInfo}/${file}`);
+      }
     }
     const dynlibs = paths.filter((path) => /\.so(\.\d+)*$/.test(path)); // Pyodide's SHAREDLIB_REGEX
-    await api.loadDynlibsFromPackage({ file_name: entry.file_name }, dynlibs);
-    pyodide.loadedPackages[name] = "default channel";
+    installed.paths.push(...paths);
+    installed.packages.push({ name, file_name: entry.file_name, dynlibs });
   }
-  pyodide.runPython(REFRESH_IMPORTS_PY);
+  await loadInstalled(pyodide, installed.packages);
+  return installed;
+}
+
+// ---- the installed files, kept for the next start -----------------------------------------------------------------
+// The files a start wrote (the wheels' and bytecode.zip's), as one archive: a 4-byte header length, the header (JSON:
+// {files: [[path, size], ...], packages}) and the files' bytes, uncompressed, in that order. A later start writes them
+// back from JavaScript (no inflating, no Python call per file) and loads the packages: ~0.1 s instead of ~0.7 s.
+
+function packInstalled(pyodide, installed) {
+  const datas = installed.paths.map((path) => pyodide.FS.readFile(path));
+  const files = installed.paths.map((path, i) => [path, datas[i].length]);
+  const header = new TextEncoder().encode(JSON.stringify({ files, packages: installed.packages }));
+  const archive = new Uint8Array(4 + header.length + datas.reduce((total, data) => total + data.length, 0));
+  new DataView(archive.buffer).setUint32(0, header.length, true);
+  archive.set(header, 4);
+  let at = 4 + header.length;
+  for (const data of datas) {
+    archive.set(data, at);
+    at += data.length;
+  }
+  return archive;
+}
+
+// Write the files of an archive of packInstalled into Pyodide's file system (each file a view of `archive`, not a
+// copy) and load its packages.
+async function installPacked(pyodide, archive) {
+  const headerLength = new DataView(archive.buffer, archive.byteOffset).getUint32(0, true);
+  const { files, packages } = JSON.parse(new TextDecoder().decode(archive.subarray(4, 4 + headerLength)));
+  const folders = new Set();
+  let at = 4 + headerLength;
+  for (const [path, size] of files) {
+    const folder = path.slice(0, path.lastIndexOf("/"));
+    if (!folders.has(folder)) {
+      pyodide.FS.mkdirTree(folder);
+      folders.add(folder);
+    }
+    pyodide.FS.writeFile(path, archive.subarray(at, at + size), { canOwn: true });
+    at += size;
+  }
+  if (at !== archive.length) throw new Error("the saved files do not fill their archive");
+  await loadInstalled(pyodide, packages);
 }
 
 // Whether this browser and this Pyodide have what installWheels uses (else the page uses loadPackage).

@@ -343,6 +343,32 @@ def test_matplotlib_documents_its_artists_after_the_cell_that_imports_pyplot(con
         tab.close()
 
 
+FONT_LIST_READ = """import io, logging
+log = logging.getLogger("matplotlib.font_manager")
+log.setLevel(logging.DEBUG)
+log.addHandler(logging.StreamHandler(heard := io.StringIO()))
+import matplotlib.font_manager
+assert "Using fontManager instance from" in heard.getvalue(), heard.getvalue()"""
+
+
+def test_matplotlib_reads_the_font_list_its_wheel_ships(context, book_site):
+    """kernel.py marks the wheel's font list with the version matplotlib 3.8 expects; without that, matplotlib
+    rebuilds it (about a second) at every start."""
+    tab, _ = open_runner_page(context, book_site, "book/01_forward")
+    try:
+        outputs = tab.evaluate(
+            """async (code) => {
+                const outputs = [];
+                const ok = await scratchnnRunner.run(code, "probe", (kind, data) => outputs.push([kind, data]));
+                return {ok, outputs};
+            }""",
+            FONT_LIST_READ,
+        )
+        assert outputs["ok"] is True, outputs
+    finally:
+        tab.close()
+
+
 STARTED_FROM_JS = """async () => {
     const started = scratchnnRunner.python().then(async () => {
         const ok = await scratchnnRunner.run("import numpy as np, scratchnn\\nassert np.ones(3).sum() == 3", "probe");
@@ -351,38 +377,47 @@ STARTED_FROM_JS = """async () => {
     const late = new Promise((done) => setTimeout(() => done(["not started in 60 s", null, false]), 60000));
     return Promise.race([started, late]);
 }"""
-SNAPSHOTS_JS = "async () => (await (await caches.open('scratchnn-python-snapshot')).keys()).map((r) => r.url)"
+SAVED_JS = "async () => (await (await caches.open('scratchnn-python-snapshot')).keys()).map((r) => r.url)"
+# One byte of the saved entry whose name starts with `prefix` changed, its saved sha256 kept.
+DAMAGE_JS = """async (prefix) => {
+    const cache = await caches.open('scratchnn-python-snapshot');
+    const [key] = (await cache.keys()).filter((r) => r.url.split('/').pop().startsWith(prefix));
+    const found = await cache.match(key);
+    const bytes = new Uint8Array(await found.arrayBuffer());
+    bytes[bytes.length >> 1] ^= 0xff;
+    await cache.put(key, new Response(bytes, { headers: found.headers }));
+}"""
 
 
-def test_a_returning_reader_restores_python_from_a_snapshot_and_a_bad_one_is_replaced(chromium, book_site):
-    """The first start saves the interpreter's memory in Cache Storage; the next page restores it; a snapshot whose
-    bytes changed is deleted, Python starts the usual way and saves a good one."""
+def saved_kinds(tab) -> list[str]:
+    return sorted(url.rsplit("/", 1)[1].split("-")[0] for url in tab.evaluate(SAVED_JS))
+
+
+def test_a_returning_reader_restores_python_and_its_packages_and_damaged_copies_are_replaced(chromium, book_site):
+    """The first start saves the interpreter's memory and the installed files in Cache Storage; the next page
+    restores both; a copy whose bytes changed is deleted, that part starts the usual way and is saved again."""
     ctx = chromium.new_context(viewport=DESKTOP)
     try:
         starts = []
-        for corrupt in (False, False, True, False):
+        for damaged in (None, None, "snapshot", "files", None):
             tab, _ = open_runner_page(ctx, book_site, "book/01_forward")
-            if corrupt:
-                [key] = tab.evaluate(SNAPSHOTS_JS)
-                # One byte changed, the saved sha256 kept: Pyodide would restore it (or wait forever).
-                tab.evaluate(
-                    """async (key) => {
-                        const cache = await caches.open('scratchnn-python-snapshot');
-                        const found = await cache.match(key);
-                        const bytes = new Uint8Array(await found.arrayBuffer());
-                        bytes[bytes.length >> 1] ^= 0xff;
-                        await cache.put(key, new Response(bytes, { headers: found.headers }));
-                    }""",
-                    key,
-                )
+            if damaged:
+                # Pyodide would restore a damaged snapshot (or wait forever); damaged files would be installed.
+                tab.evaluate(DAMAGE_JS, damaged)
             starts.append(tab.evaluate(STARTED_FROM_JS))
-            assert len(tab.evaluate(SNAPSHOTS_JS)) == 1, "one snapshot, whatever happened"
+            # The files are saved just after Python is ready: wait for them, as a reader reading the page would.
+            for _ in range(100):
+                if len(tab.evaluate(SAVED_JS)) >= 2:
+                    break
+                tab.wait_for_timeout(200)
+            assert saved_kinds(tab) == ["files", "snapshot"], "one copy of each, whatever happened"
             tab.close()
         assert starts == [
             ["start, snapshot saved", "wheels.js", True],
+            ["snapshot", "saved files", True],
+            ["start, snapshot saved", "saved files", True],
             ["snapshot", "wheels.js", True],
-            ["start, snapshot saved", "wheels.js", True],
-            ["snapshot", "wheels.js", True],
+            ["snapshot", "saved files", True],
         ]
     finally:
         ctx.close()
