@@ -147,8 +147,9 @@ async function startInterpreter(options, saved) {
   if (!saved) return { pyodide: await loadPyodide(options), from: "start" };
   const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
   pyodide.runPython(PRELOAD_PY);
-  save(saved, saved.snapshotKey, pyodide.makeMemorySnapshot()); // a copy of the memory: written while the packages install
-  return { pyodide, from: "start, snapshot saved" };
+  // A copy of the memory, written while the packages install (start() waits for it before Python is ready).
+  const saving = save(saved, saved.snapshotKey, pyodide.makeMemorySnapshot());
+  return { pyodide, from: "start, snapshot saved", saving };
 }
 
 async function start(files, interrupt) {
@@ -187,11 +188,11 @@ async function start(files, interrupt) {
     return wheels.get(file);
   };
   if (!(saved && (saved.snapshot || saved.hasFiles))) Object.keys(manifest.sizes).filter((file) => file.endsWith(".whl")).forEach(wheelBytes);
-  const { pyodide, from } = await startInterpreter(options, saved);
+  const { pyodide, from, saving: savingSnapshot } = await startInterpreter(options, saved);
   mark = lap("interpreter", mark);
   const packed = saved && canInstallWheels(pyodide) ? await saved.files : null;
   let installer = "loadPackage";
-  let toSave = null;
+  let saving = null;
   if (packed) {
     installer = "saved files";
     try {
@@ -207,7 +208,9 @@ async function start(files, interrupt) {
     mark = lap("packages", mark);
     // Precompiled .pyc of the modules a first cell imports (scripts/pyodide_bytecode.mjs), next to their sources.
     if (manifest.bytecode) installed.paths.push(...writeZip(pyodide, new Uint8Array(await bytecodeBytes()), "/"));
-    if (saved) toSave = packInstalled(pyodide, installed);
+    // Saved before Python is reported ready: a cell run then would hold this thread until it ends, and a reader who
+    // leaves the page at once would leave nothing saved.
+    if (saved) saving = save(saved, saved.filesKey, packInstalled(pyodide, installed));
     mark = lap("bytecode", mark);
   } else {
     await Promise.all(wheels.values()).catch(() => {}); // into the HTTP cache; a failed fetch is reported below
@@ -232,8 +235,8 @@ kernel`);
   lap("kernel", mark);
   kernel = module;
   self.interruptBuffer = interrupt;
+  await Promise.all([savingSnapshot, saving]);
   postMessage({ type: "ready", seconds: (performance.now() - started) / 1000, parts, from, installer });
-  if (toSave) save(saved, saved.filesKey, toSave);
 }
 
 function run({ id, code, name }) {
