@@ -55,21 +55,25 @@ const SAVED_DIGEST = "x-scratchnn-sha256";
 const SAVED_FILES_FORMAT = 1; // packInstalled's layout, and what a start installs: a change makes a new key
 
 // Standard-library modules that installing the packages, kernel.py, numpy, matplotlib and scratchnn import at every
-// start: imported before the snapshot is taken, they are restored with it instead of imported again (~0.5 s in a
-// restored interpreter). Only modules without state that must differ between starts (not random, uuid, tempfile).
+// start: imported before the snapshot is taken, they are restored with it instead of imported (compiled from the
+// standard library's sources) again: ~0.5 s in a restored interpreter. The one state that must differ between starts,
+// random's generator, is seeded again after each restore (RESEED_PY); uuid and tempfile make theirs on first use.
 const PRELOAD_PY = `
 import importlib
-for _name in """argparse ast base64 bz2 calendar contextlib contextvars copy csv dataclasses datetime decimal difflib
-        dis email.message email.parser fnmatch fractions gettext gzip html importlib.abc importlib.metadata
-        importlib.resources importlib.util inspect json locale logging lzma numbers pathlib pickle platform plistlib
-        pprint shlex shutil string struct textwrap tokenize traceback typing unittest urllib.parse warnings weakref
-        xml.parsers.expat zipfile zoneinfo""".split():
+for _name in """__future__ argparse ast base64 bz2 calendar contextlib contextvars copy csv ctypes dataclasses datetime
+        decimal difflib dis email.message email.parser fnmatch fractions gettext gzip hashlib hmac html importlib.abc
+        importlib.metadata importlib.resources importlib.util inspect json locale logging lzma numbers pathlib pickle
+        platform plistlib pprint random secrets shlex shutil string struct tempfile textwrap tokenize traceback typing
+        unittest urllib.parse uuid warnings weakref xml.parsers.expat zipfile zoneinfo""".split():
     try:
         importlib.import_module(_name)
     except ImportError:
         pass
 del _name
 `;
+
+// As a new process would (and as random itself does after a fork): from the operating system's randomness.
+const RESEED_PY = "import random; random.seed()";
 
 async function sha256Hex(data) {
   return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", data)))
@@ -139,7 +143,9 @@ async function fetchVerified(url, expected) {
 async function startInterpreter(options, saved) {
   if (saved && saved.snapshot) {
     try {
-      return { pyodide: await loadPyodide({ ...options, _loadSnapshot: saved.snapshot }), from: "snapshot" };
+      const pyodide = await loadPyodide({ ...options, _loadSnapshot: saved.snapshot });
+      pyodide.runPython(RESEED_PY);
+      return { pyodide, from: "snapshot" };
     } catch (error) {
       await saved.cache.delete(saved.snapshotKey).catch(() => {});
     }

@@ -372,7 +372,11 @@ def test_matplotlib_reads_the_font_list_its_wheel_ships(context, book_site):
 STARTED_FROM_JS = """async () => {
     const started = scratchnnRunner.python().then(async () => {
         const ok = await scratchnnRunner.run("import numpy as np, scratchnn\\nassert np.ones(3).sum() == 3", "probe");
-        return [scratchnnRunner.state.loadFrom, scratchnnRunner.state.loadInstaller, ok];
+        let printed = "";
+        await scratchnnRunner.run("import random\\nprint(random.random())", "probe 2", (kind, data) => {
+            printed += data.text || "";
+        });
+        return [scratchnnRunner.state.loadFrom, scratchnnRunner.state.loadInstaller, ok, printed];
     });
     const late = new Promise((done) => setTimeout(() => done(["not started in 60 s", null, false]), 60000));
     return Promise.race([started, late]);
@@ -395,16 +399,19 @@ def saved_kinds(tab) -> list[str]:
 
 def test_a_returning_reader_restores_python_and_its_packages_and_damaged_copies_are_replaced(chromium, book_site):
     """The first start saves the interpreter's memory and the installed files in Cache Storage; the next page
-    restores both; a copy whose bytes changed is deleted, that part starts the usual way and is saved again."""
+    restores both; a copy whose bytes changed is deleted, that part starts the usual way and is saved again. Each
+    session's random numbers are its own."""
     ctx = chromium.new_context(viewport=DESKTOP)
     try:
-        starts = []
+        starts, draws = [], []
         for damaged in (None, None, "snapshot", "files", None):
             tab, _ = open_runner_page(ctx, book_site, "book/01_forward")
             if damaged:
                 # Pyodide would restore a damaged snapshot (or wait forever); damaged files would be installed.
                 tab.evaluate(DAMAGE_JS, damaged)
-            starts.append(tab.evaluate(STARTED_FROM_JS))
+            *started, drawn = tab.evaluate(STARTED_FROM_JS)
+            starts.append(started)
+            draws.append(drawn)
             # The files are saved just after Python is ready: wait for them, as a reader reading the page would.
             for _ in range(100):
                 if len(tab.evaluate(SAVED_JS)) >= 2:
@@ -419,6 +426,8 @@ def test_a_returning_reader_restores_python_and_its_packages_and_damaged_copies_
             ["snapshot", "wheels.js", True],
             ["snapshot", "saved files", True],
         ]
+        # random's generator is seeded anew in every session, restored or not (it is imported before the snapshot).
+        assert len(set(draws)) == len(draws), draws
     finally:
         ctx.close()
 
