@@ -8,7 +8,8 @@ host is aborted). Measured inside the page, from the call that a Run button make
 - first Run, cold cache: a fresh browser profile; Python, numpy, matplotlib and scratchnn are downloaded, compiled
   and started, then the page's first cell runs (its output is the first output the reader sees);
 - first Run, warm cache: the same page in a new tab of the same profile (files from the browser's cache, Python
-  restored from the snapshot the first start saved; the script prints where each warm start began);
+  restored from the snapshot and the installed files the first start saved; the script prints where
+  each warm start began);
 - a later small cell: ``print(1 + 1)`` in the running session;
 - one full-batch epoch of the 2-3-3 sigmoid network on the clouds (1500 points), browser vs native: the mean of
   200 epochs of ``MLP.fit``, in the page and in this Python process, and their ratio.
@@ -55,7 +56,7 @@ RUN_JS = """async ([index, code]) => {
 }"""
 LOAD_JS = "() => window.scratchnnRunner.state.loadSeconds"
 PARTS_JS = "() => window.scratchnnRunner.state.loadParts || {}"
-FROM_JS = "() => window.scratchnnRunner.state.loadFrom"
+FROM_JS = "() => `${window.scratchnnRunner.state.loadFrom} (packages: ${window.scratchnnRunner.state.loadInstaller})`"
 PRINTED_JS = "index => window.scratchnnRunner.state.cells[index].output.innerText"
 
 

@@ -8,7 +8,8 @@
 // records them as loaded, as loadPackage would (its own steps, from the pinned Pyodide's source: the files, an
 // INSTALLER and PYODIDE_SOURCE in the .dist-info, every .so loaded, the package in loadedPackages). Each wheel's
 // sha256 is checked against the lock first, as loadPackage does. Not installed: a wheel's .data folder (only
-// fonttools has one: its manual page).
+// fonttools has one: its manual page). What a start installed can be packed into one archive of plain files, which
+// a later start writes back without unpacking anything (packInstalled, installPacked; kept by runner-worker.js).
 "use strict";
 
 // The packages `names` and everything they depend on, each after its dependencies.
