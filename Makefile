@@ -113,7 +113,7 @@ a11y: book
 # 100. `make lighthouse` runs every page of _toc.yml (about a minute a page) with the whole gate. `make test` runs
 # lighthouse-heavy: the proof that the gate can fail, then the intro, the page with the most maths, the longest page
 # and the playground, gated on accessibility, best practices and SEO; their performance scores are printed but not
-# gated yet (2026-12-06: 74-77 mobile on the two long chapters, 87-99 on the others; issue 23 stays open for them).
+# gated yet (2026-12-06: 75-88 mobile on the two long chapters from run to run, 87-99 on the others; issue 23 stays open).
 LIGHTHOUSE_PAGES ?= all
 lighthouse: book
 	scripts/install_browser.sh

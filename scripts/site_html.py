@@ -25,6 +25,12 @@ Each pass is a function ``(html: str, ...) -> str`` on one page's text, independ
   ``_static/bundle-<sha256>.css`` (the same files in the same order, ``@import`` resolved and every relative
   ``url()`` rewritten for the bundle's folder); pages with the same list share the bundle.
 
+- ``keep_skipped_blocks_focusable`` (on the theme's pydata-sphinx-theme.js, not on pages): the theme makes a code
+  block or output that scrolls sideways focusable (tabindex 0) and any other not (-1), measuring each when the page
+  loads or changes; in a chapter section the browser has not laid out yet (assets/book.css: content-visibility)
+  there is nothing to measure, and every block there would lose the focus. The theme now leaves such blocks
+  focusable; assets/book.js measures them when their section is laid out.
+
 ``check_maths`` reports KaTeX errors: the build renders with ``throwOnError: false``, so a formula KaTeX cannot
 parse would otherwise become red text in the page, silently.
 """
@@ -252,6 +258,28 @@ def add_image_sizes(html: str, page: Path) -> str:
     return IMG.sub(sized, html)
 
 
+# The theme's one statement that marks a block focusable or not (pydata-sphinx-theme 0.15/0.16, minified).
+THEME_TABINDEX = "e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1"
+# ... and the same, but 0 for a block inside content the browser skips (content-visibility: auto): shown, but not
+# laid out yet (checkVisibility() true, checkVisibility({contentVisibilityAuto: true}) false).
+SKIPPED_FOCUSABLE = (
+    "e.tabIndex=e.checkVisibility&&e.checkVisibility()&&!e.checkVisibility({contentVisibilityAuto:!0})"
+    "||e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1"
+)
+
+
+def keep_skipped_blocks_focusable(script: str) -> str:
+    """pydata-sphinx-theme.js with blocks in not-yet-laid-out sections left focusable (see the module docstring)."""
+    if SKIPPED_FOCUSABLE in script and THEME_TABINDEX not in script:
+        return script  # a site built before, whose theme script was not copied again
+    if script.count(THEME_TABINDEX) != 1:
+        raise ValueError(
+            "pydata-sphinx-theme.js: the statement that sets the tabindex of scrollable blocks was not found once "
+            "(a new theme version?): update THEME_TABINDEX in scripts/site_html.py"
+        )
+    return script.replace(THEME_TABINDEX, SKIPPED_FOCUSABLE)
+
+
 def check_maths(html: str, page: str) -> list[str]:
     problems = []
     for tag in re.findall(r"<span\b[^>]*\bkatex-error\b[^>]*>", html):
@@ -263,6 +291,8 @@ def check_maths(html: str, page: str) -> list[str]:
 def improve_site(html_dir: Path, book_dir: Path) -> list[str]:
     """Run every pass over every page of the built site; return the problems found (empty: all well)."""
     problems = []
+    theme_script = html_dir / "_static" / "scripts" / "pydata-sphinx-theme.js"
+    theme_script.write_text(keep_skipped_blocks_focusable(theme_script.read_text(encoding="utf-8")), encoding="utf-8")
     options = html_dir / "_static" / "documentation_options.js"
     inline = {options.name: options.read_text(encoding="utf-8")}
     for page in sorted(html_dir.rglob("*.html")):

@@ -9,7 +9,8 @@ Jupyter Book 1 injects every .js/.css it finds under ``_static/`` into every pag
     _vendor/vendor/katex/     KaTeX's stylesheet and fonts for the maths rendered at build time (sphinxcontrib-katex
                               with katex_prerender); npm katex must be the version that sphinxcontrib-katex bundles
     _vendor/vendor/icons.css  the theme's few icons as CSS masks instead of its 1.4 MB icon script (scripts/icons.py)
-    _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css)
+    _vendor/vendor/book.css   the course's own few CSS rules (from assets/book.css), and book.js: blocks of a chapter
+                              section measured when the browser lays the section out (see assets/book.js)
     _vendor/vendor/progress/  the reader's progress (assets/progress/: progress.js, progress.css)
     _vendor/vendor/runner/    the in-page code runner (assets/runner/: runner-view.js, runner.js, its worker and the
                               worker's wheels.js, kernel.py, runner.css) and the CodeMirror 5 editor it uses:
@@ -114,6 +115,7 @@ def vendor(project: Path) -> list[str]:
     icons_line = write_icon_css(out / "icons.css")
 
     shutil.copy2(project / "assets" / "book.css", out / "book.css")
+    shutil.copy2(project / "assets" / "book.js", out / "book.js")
 
     r_out = out / "runner"
     r_out.mkdir()

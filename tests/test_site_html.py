@@ -159,3 +159,12 @@ def test_an_unknown_icon_fails_loudly():
         pytest.skip("pydata-sphinx-theme not installed")
     with pytest.raises(SystemExit, match="no icon 'no-such-icon'"):
         icons.outline(icons.pack_text(script, "solid"), "no-such-icon")
+
+
+def test_the_theme_leaves_blocks_in_skipped_sections_focusable():
+    theme = "I(){const e=()=>{q.forEach(e=>{" + site_html.THEME_TABINDEX + "})}}"
+    patched = site_html.keep_skipped_blocks_focusable(theme)
+    assert "checkVisibility({contentVisibilityAuto:!0})" in patched and site_html.THEME_TABINDEX not in patched
+    assert site_html.keep_skipped_blocks_focusable(patched) == patched  # built twice: unchanged
+    with pytest.raises(ValueError, match="update THEME_TABINDEX"):
+        site_html.keep_skipped_blocks_focusable("a theme written differently")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+from browser_checks import everything_laid_out
 from site_paths import ROOT
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -85,7 +86,8 @@ def run_axe(page, tags=WCAG_TAGS) -> list[dict]:
         # Evaluated through the DevTools protocol: no request, nothing in the site, and the page's
         # Content-Security-Policy (scripts/csp.py), which refuses an injected inline <script>, does not apply.
         page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;true")
-    return page.evaluate(AXE_RUN_JS, list(tags))
+    with everything_laid_out(page):
+        return page.evaluate(AXE_RUN_JS, list(tags))
 
 
 def _short(html: str, limit: int = 160) -> str:
@@ -266,7 +268,8 @@ def audit_accessibility(
             results = audits[theme] = {"theme": waiting + switched + check_theme(page, theme)}
             if shots and theme in shots:
                 shots[theme].parent.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(shots[theme]), full_page=True)
+                with everything_laid_out(page):
+                    page.screenshot(path=str(shots[theme]), full_page=True)
             results["axe"] = check_axe(page)
             results["headings"] = check_headings(page)
             if theme in focus_themes:

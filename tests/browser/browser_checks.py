@@ -58,6 +58,28 @@ def headless_chromium(executable: Path):
             browser.close()
 
 
+# The chapters' sections are laid out only near the screen (assets/book.css: content-visibility: auto); what is not
+# laid out is not painted, so axe's colour checks, which look at what is painted under each text, and a full-page
+# screenshot would see nothing there, or the wrong background. While judged, every section is laid out, as each is
+# when a reader scrolls to it (`on`: true; false puts the page back). Style properties set from script: no CSP issue.
+LAY_OUT_EVERYTHING_JS = """async (on) => {
+    for (const section of document.querySelectorAll('.bd-article section')) {
+        section.style.contentVisibility = on ? 'visible' : '';
+    }
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+}"""
+
+
+@contextlib.contextmanager
+def everything_laid_out(page):
+    """Every section of the open page laid out while in the block (see LAY_OUT_EVERYTHING_JS)."""
+    page.evaluate(LAY_OUT_EVERYTHING_JS, True)
+    try:
+        yield
+    finally:
+        page.evaluate(LAY_OUT_EVERYTHING_JS, False)
+
+
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 390, "height": 844}
 TIMEOUT_MS = 30_000
@@ -706,7 +728,8 @@ def audit_page(
             results["launch"] += check_launch_links(page, rec, config, source_path)
         results["widgets"] += check_widgets(page)
         if shot is not None:
-            page.screenshot(path=str(shot), full_page=True)
+            with everything_laid_out(page):
+                page.screenshot(path=str(shot), full_page=True)
         results["toggles"] += check_toggles(page, rec)
         tried, problems = check_explorers(page, shot.parent if shot else None, shot.stem if shot else "page")
         results["explorer"] += problems
@@ -723,7 +746,8 @@ def audit_page(
         results["narrow"] += [f"at 390 px: {p}" for p in waiting]
         results["narrow"] += check_no_horizontal_scroll(page)
         if shot is not None:
-            page.screenshot(path=str(shot.with_name(f"{shot.stem}-narrow.png")), full_page=True)
+            with everything_laid_out(page):
+                page.screenshot(path=str(shot.with_name(f"{shot.stem}-narrow.png")), full_page=True)
         results["http"] += [f"at 390 px: {p}" for p in check_requests(rec)]
         results["console"] += [f"at 390 px: {p}" for p in check_console(rec)]
     finally:

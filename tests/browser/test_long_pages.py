@@ -1,0 +1,83 @@
+"""Long chapters on a phone (issue 23): sections laid out only near the screen, wide formulas and code reachable.
+
+assets/book.css lets the browser skip the layout of a chapter's sections until they come near the screen
+(content-visibility) and makes a formula wider than the column scroll sideways; assets/book.js (with the theme's
+script as scripts/site_html.py changes it) makes every block that scrolls sideways a Tab stop, and no other. Opened
+in Chromium at 390 px, the width of a phone.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser_checks import NARROW, open_page
+
+pytestmark = pytest.mark.browser
+
+PAGE = "book/03_backprop.html"
+FORMULA = "#equation-backprop-delta1 > .katex-display"  # (3.12), wider than a phone's column
+
+# For every code block and formula: shown (not in a closed <details>), its section laid out, it scrolls sideways,
+# its tabindex.
+BLOCKS_JS = """() => [...document.querySelectorAll('.bd-article pre, div.math > .katex-display')].map((e) => ({
+    kind: e.tagName, shown: e.checkVisibility(),
+    laidOut: e.checkVisibility({contentVisibilityAuto: true}),
+    scrolls: e.scrollWidth > e.clientWidth
+        || (e.scrollHeight > e.clientHeight && getComputedStyle(e).overflowY !== 'hidden'),
+    tabIndex: e.tabIndex,
+}))"""
+
+
+@pytest.fixture()
+def phone_page(chromium, book_site):
+    context = chromium.new_context(viewport=NARROW)
+    try:
+        page, _, waiting = open_page(context, book_site.base, PAGE)
+        assert not waiting, waiting
+        yield page
+    finally:
+        context.close()
+
+
+def test_a_wide_formula_shows_its_start_and_scrolls_with_the_keyboard(phone_page):
+    page = phone_page
+    page.locator(FORMULA).scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # book.js measures formulas 300 ms after the page is laid out
+    box = page.evaluate(
+        """(selector) => {
+            const formula = document.querySelector(selector);
+            const first = formula.querySelector('.katex-html > .base').getBoundingClientRect();
+            return {left: formula.getBoundingClientRect().left, firstLeft: first.left,
+                    scrolls: formula.scrollWidth > formula.clientWidth, tabIndex: formula.tabIndex};
+        }""",
+        FORMULA,
+    )
+    assert box["firstLeft"] >= box["left"] - 1, f"the formula's start is cut off: {box}"
+    assert box["scrolls"] and box["tabIndex"] == 0, f"a formula that scrolls must be a Tab stop: {box}"
+    page.focus(FORMULA)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(400)  # the browser scrolls smoothly
+    assert page.evaluate("(s) => document.querySelector(s).scrollLeft", FORMULA) > 0, "arrow keys did not scroll it"
+
+
+def test_blocks_in_sections_laid_out_later_are_tab_stops_exactly_when_they_scroll(phone_page):
+    page = phone_page
+    page.wait_for_timeout(600)  # book.js measures formulas 300 ms after the page is laid out
+    at_load = page.evaluate(BLOCKS_JS)
+    later = [block for block in at_load if block["shown"] and not block["laidOut"]]
+    assert later, "no section of the long chapter waited to be laid out (assets/book.css: content-visibility)"
+    unreachable = [block for block in later if block["tabIndex"] != 0]
+    assert not unreachable, f"blocks not laid out yet must stay reachable with Tab: {unreachable[:5]}"
+    # The reader scrolls down the whole page: every section is laid out on the way, and measured.
+    seen, wrong, y = set(), [], 0
+    while y < page.evaluate("() => document.documentElement.scrollHeight"):  # it changes as sections are laid out
+        page.evaluate("(y) => window.scrollTo(0, y)", y)
+        y += NARROW["height"] // 2
+        page.wait_for_timeout(100)
+        for i, block in enumerate(page.evaluate(BLOCKS_JS)):
+            if block["laidOut"]:
+                seen.add(i)
+                if (block["tabIndex"] == 0) != block["scrolls"]:
+                    wrong.append((i, y, block))
+    assert not wrong, f"laid out blocks whose Tab stop does not match whether they scroll: {wrong[:5]}"
+    assert {i for i, block in enumerate(at_load) if block["shown"]} <= seen, "some shown blocks were never laid out"
