@@ -11,6 +11,8 @@
 //   laid out.
 (function () {
   "use strict";
+  // Browsers without checkVisibility (before 2024) lay every section out anyway: the theme's measures stand.
+  if (!Element.prototype.checkVisibility) return;
 
   // The theme's list of blocks that may scroll (pydata-sphinx-theme.js), and KaTeX's display formulas.
   const THEME_BLOCKS = "pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, .pst-scrollable-table-container";
