@@ -11,7 +11,7 @@
 //   laid out.
 (function () {
   "use strict";
-  // Browsers without checkVisibility (before 2024) lay every section out anyway: the theme's measures stand.
+  // A browser without checkVisibility (older than 2022-2024): the theme's own measures stand.
   if (!Element.prototype.checkVisibility) return;
 
   // The theme's list of blocks that may scroll (pydata-sphinx-theme.js), and KaTeX's display formulas.
