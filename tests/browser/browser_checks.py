@@ -361,7 +361,8 @@ def check_math(page, rec: PageRecord) -> list[str]:
     the site, and no maths script runs in the page; every labelled equation shows its number; every equation
     reference resolves to that equation (on this page or another one) and shows its number."""
     n_elements, _ = count_source_math(rec.source_html)
-    state = page.evaluate(MATH_STATE_JS)
+    with everything_laid_out(page):  # an equation number is shown once its section is laid out
+        state = page.evaluate(MATH_STATE_JS)
     problems = []
     if state["script"]:
         problems.append("a maths script runs in the page (the maths should arrive rendered by the build)")
