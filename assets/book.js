@@ -44,13 +44,16 @@
     true,
   );
 
-  let timer = null;
-  const measureFormulas = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => requestAnimationFrame(() => measure(document, FORMULAS)), 300);
-  };
-  window.addEventListener("resize", measureFormulas);
-  document.fonts.ready.then(measureFormulas); // KaTeX's fonts change the formulas' widths
+  // KaTeX's fonts change the formulas' widths: measured as soon as they are loaded (no delay, so that nothing sees a
+  // formula that scrolls and is not a Tab stop), and in the frame after the window changes size (once per frame).
+  const measureFormulas = () => measure(document, FORMULAS);
+  document.fonts.ready.then(measureFormulas);
+  document.fonts.addEventListener("loadingdone", measureFormulas);
+  let frame = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(frame);
+    frame = requestAnimationFrame(measureFormulas);
+  });
   // At once after the first layout too (only the sections near the screen are laid out): no moment without Tab stops.
   const now = () => requestAnimationFrame(() => measure(document, FORMULAS));
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", now);

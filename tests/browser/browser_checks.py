@@ -66,6 +66,7 @@ LAY_OUT_EVERYTHING_JS = """async (on) => {
     for (const section of document.querySelectorAll('.bd-article section')) {
         section.style.contentVisibility = on ? 'visible' : '';
     }
+    await document.fonts.ready;  // fonts the newly laid-out sections need; book.js measures formulas once loaded
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
 }"""
 
