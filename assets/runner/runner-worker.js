@@ -22,23 +22,24 @@ const pyodideBase = new URL("../pyodide/", here).href;
 let kernel = null;
 
 // Count the bytes of every file fetched while Python loads (the wasm, the standard library, the wheels), so the
-// page can say "loading Python, 12 of 27 MB". The original response's headers (wasm MIME type) are kept.
+// page can say "loading Python, 12 of 27 MB". The bytes are counted on a copy: the caller gets the response itself,
+// which Chromium needs to keep pyodide.asm.wasm compiled (its code cache, ~5 MB, not kept for a Response made in
+// script): a later start then runs optimised code at once (README, "Python in the page").
 function countingFetch(realFetch, onBytes) {
   return async (input, init) => {
     const response = await realFetch(input, init);
-    if (!response.ok || !response.body) return response;
-    const counter = new TransformStream({
-      transform(chunk, controller) {
-        onBytes(chunk.byteLength);
-        controller.enqueue(chunk);
-      },
-    });
-    return new Response(response.body.pipeThrough(counter), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    if (response.ok && response.body) countBytes(response.clone().body, onBytes);
+    return response;
   };
+}
+
+async function countBytes(body, onBytes) {
+  try {
+    const reader = body.getReader();
+    for (let part = await reader.read(); !part.done; part = await reader.read()) onBytes(part.value.byteLength);
+  } catch (error) {
+    // the response itself reports its failure to whoever reads it
+  }
 }
 
 // What a start leaves in this browser's Cache Storage for the next ones (a reader's next page, or Restart):
@@ -82,9 +83,9 @@ async function sha256Hex(data) {
 }
 
 // The entry `key` of the cache if its bytes are the ones saved (else it is deleted): a Promise of a Uint8Array or null.
-async function readSaved(cache, key) {
+async function readSaved(cache, key, match = cache.match(key)) {
   try {
-    const found = await cache.match(key);
+    const found = await match;
     if (!found) return null;
     const saved = await found.arrayBuffer();
     if ((await sha256Hex(saved)) === found.headers.get(SAVED_DIGEST)) return new Uint8Array(saved);
@@ -105,10 +106,10 @@ async function openSaved(manifestText) {
     const digest = await sha256Hex(new TextEncoder().encode(manifestText));
     const snapshotKey = new URL(`snapshot-${digest}.bin`, pyodideBase).href;
     const filesKey = new URL(`files-${SAVED_FILES_FORMAT}-${digest}.bin`, pyodideBase).href;
-    const hasFiles = !!(await cache.match(filesKey));
+    const filesMatch = cache.match(filesKey);
+    const files = readSaved(cache, filesKey, filesMatch); // read and checked while the snapshot is, and after
     const snapshot = await readSaved(cache, snapshotKey);
-    const files = hasFiles ? readSaved(cache, filesKey) : Promise.resolve(null);
-    return { cache, snapshotKey, filesKey, snapshot, hasFiles, files };
+    return { cache, snapshotKey, filesKey, snapshot, hasFiles: !!(await filesMatch), files };
   } catch (error) {
     return null;
   }
@@ -173,14 +174,15 @@ async function start(files, interrupt) {
     postMessage({ type: "progress", loaded, total: manifest.total_bytes });
   };
   const realFetch = self.fetch.bind(self);
-  const saved = await openSaved(manifestText);
+  const opening = openSaved(manifestText); // the saved copies are read while Pyodide's script loads
+  importScripts(pyodideBase + "pyodide.js", new URL("wheels.js", here).href);
+  const saved = await opening;
   self.fetch = countingFetch(realFetch, report);
   const kernelSource = realFetch(new URL("kernel.py", here).href).then((response) => response.text());
   const canVerify = !!(self.crypto && crypto.subtle);
   let bytecode = null;
   const bytecodeBytes = () => (bytecode = bytecode || fetchVerified(pyodideBase + manifest.bytecode.file, manifest.bytecode.sha256));
   if (canVerify && manifest.bytecode && !(saved && saved.hasFiles)) bytecodeBytes();
-  importScripts(pyodideBase + "pyodide.js", new URL("wheels.js", here).href);
   let mark = performance.now();
   const options = { indexURL: pyodideBase, lockFileURL: pyodideBase + "pyodide-lock.json", stdout: () => {}, stderr: () => {} };
   // The wheels are fetched while the interpreter starts, unless they are not needed (saved files) or it is restored

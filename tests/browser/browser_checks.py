@@ -41,6 +41,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# For a profile opened without Playwright's request routing (which turns the HTTP cache off, and with it Chromium's
+# code cache): a request to another host fails instead of being aborted by the test.
+OTHER_HOSTS_UNRESOLVED = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+
+
 @contextlib.contextmanager
 def headless_chromium(executable: Path):
     """Debian's Chromium (`executable`, never a Playwright download), headless, driven by Playwright."""
