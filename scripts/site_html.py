@@ -24,12 +24,15 @@ Each pass is a function ``(html: str, ...) -> str`` on one page's text, independ
 - ``bundle_stylesheets``: the ~17 stylesheets of a page, one render-blocking request each, become one
   ``_static/bundle-<sha256>.css`` (the same files in the same order, ``@import`` resolved and every relative
   ``url()`` rewritten for the bundle's folder); pages with the same list share the bundle.
+  The bundle's solid icon font (the theme's Font Awesome, 156 kB, requested by every page at its first paint for the
+  admonition and breadcrumb icons) becomes the ~20 glyphs the bundle's own rules draw with it
+  (``subset_icon_font``: a few kB, WOFF).
 
-- ``keep_skipped_blocks_focusable`` (on the theme's pydata-sphinx-theme.js, not on pages): the theme makes a code
-  block or output that scrolls sideways focusable (tabindex 0) and any other not (-1), measuring each when the page
-  loads or changes; in a chapter section the browser has not laid out yet (assets/book.css: content-visibility)
-  there is nothing to measure, and every block there would lose the focus. The theme now leaves such blocks
-  focusable; assets/book.js measures them when their section is laid out.
+- ``leave_tab_stops_to_book_js`` (on the theme's pydata-sphinx-theme.js, not on pages): the theme makes a code
+  block or output that scrolls focusable (tabindex 0) and any other not (-1) by measuring every block when the page
+  loads and after every change to it, forcing a layout of the whole page (its longest task when a chapter loads on
+  a phone), and it cannot measure blocks in sections the browser has not laid out yet (assets/book.css:
+  content-visibility). Its measuring statement is removed; assets/book.js measures each block as it is laid out.
 
 ``check_maths`` reports KaTeX errors: the build renders with ``throwOnError: false``, so a formula KaTeX cannot
 parse would otherwise become red text in the page, silently.
@@ -160,7 +163,7 @@ def bundle_stylesheets(html: str, page: Path, html_dir: Path) -> str:
         if not all(href and local_file(href[1]) for href in hrefs):
             return head
         files = [(page.parent / href[1].split("?")[0]).resolve() for href in hrefs]
-        text = "\n".join(stylesheet_text(file, bundle_dir, html_dir) for file in files)
+        text = subset_icon_font("\n".join(stylesheet_text(file, bundle_dir, html_dir) for file in files), bundle_dir)
         name = f"bundle-{hashlib.sha256(text.encode()).hexdigest()[:12]}.css"
         if not (bundle_dir / name).is_file():
             (bundle_dir / name).write_text(text, encoding="utf-8")
@@ -175,6 +178,46 @@ def bundle_stylesheets(html: str, page: Path, html_dir: Path) -> str:
         return STYLESHEET.sub(once, head)
 
     return in_head(html, change)
+
+
+# The theme's solid icon font in a bundle (paths relative to the bundle), and the rules of Font Awesome's own icon
+# classes (``.fa-bars::before``...), which icons.css empties: their ~1,900 glyphs are never drawn by the font.
+ICON_FONT = re.compile(r'url\("(?P<folder>[^"]*/)fa-solid-900\.woff2"\) format\("woff2"\)')
+CSS_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+FONT_AWESOME_CLASS_RULE = re.compile(r"\s*\.fa-[\w-]+::?(?:before|after)\s*")
+
+
+def icon_codepoints(css: str) -> list[int]:
+    """The private-use characters (icons) that the stylesheet's rules write, except Font Awesome's class rules."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    found = set()
+    for selectors, body in CSS_RULE.findall(css):
+        if all(FONT_AWESOME_CLASS_RULE.fullmatch(selector) for selector in selectors.split(",")):
+            continue
+        body = re.sub(r"\\([0-9a-fA-F]{4,6})\s?", lambda m: chr(int(m[1], 16)), body)
+        found |= {ord(c) for c in body if 0xE000 <= ord(c) <= 0xF8FF}
+    return sorted(found)
+
+
+def subset_icon_font(css: str, bundle_dir: Path) -> str:
+    """The bundle ``css`` with the theme's solid icon font replaced by the glyphs the bundle uses (module docstring)."""
+    match = ICON_FONT.search(css)
+    if not match:
+        return css
+    from fontTools import subset
+
+    codepoints = icon_codepoints(css)
+    folder = (bundle_dir / match["folder"]).resolve()
+    name = f"fa-solid-900-{hashlib.sha256(repr(codepoints).encode()).hexdigest()[:12]}.woff"
+    if not (folder / name).is_file():
+        # From the TrueType copy of the same font (reading WOFF2 would need brotli); all its names (licence) kept.
+        options = subset.Options(flavor="woff", name_IDs=["*"], name_languages=["*"], notdef_outline=True)
+        with subset.load_font(str(folder / "fa-solid-900.ttf"), options) as font:
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=codepoints)
+            subsetter.subset(font)
+            subset.save_font(font, str(folder / name), options)
+    return ICON_FONT.sub(f'url("{match["folder"]}{name}") format("woff")', css)
 
 
 def front_matter(source: Path) -> dict:
@@ -260,24 +303,20 @@ def add_image_sizes(html: str, page: Path) -> str:
 
 # The theme's one statement that marks a block focusable or not (pydata-sphinx-theme 0.15/0.16, minified).
 THEME_TABINDEX = "e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1"
-# ... and the same, but 0 for a block inside content the browser skips (content-visibility: auto): shown, but not
-# laid out yet (checkVisibility() true, checkVisibility({contentVisibilityAuto: true}) false).
-SKIPPED_FOCUSABLE = (
-    "e.tabIndex=e.checkVisibility&&e.checkVisibility()&&!e.checkVisibility({contentVisibilityAuto:!0})"
-    "||e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1"
-)
+# ... replaced by nothing (assets/book.js sets the tab stops), with a note saying so.
+THEME_TABINDEX_REMOVED = "void 0/* tab stops: assets/book.js */"
 
 
-def keep_skipped_blocks_focusable(script: str) -> str:
-    """pydata-sphinx-theme.js with blocks in not-yet-laid-out sections left focusable (see the module docstring)."""
-    if SKIPPED_FOCUSABLE in script and THEME_TABINDEX not in script:
+def leave_tab_stops_to_book_js(script: str) -> str:
+    """pydata-sphinx-theme.js without its measuring of scrollable blocks (see the module docstring)."""
+    if THEME_TABINDEX_REMOVED in script and THEME_TABINDEX not in script:
         return script  # a site built before, whose theme script was not copied again
     if script.count(THEME_TABINDEX) != 1:
         raise ValueError(
             "pydata-sphinx-theme.js: the statement that sets the tabindex of scrollable blocks was not found once "
             "(a new theme version?): update THEME_TABINDEX in scripts/site_html.py"
         )
-    return script.replace(THEME_TABINDEX, SKIPPED_FOCUSABLE)
+    return script.replace(THEME_TABINDEX, THEME_TABINDEX_REMOVED)
 
 
 def check_maths(html: str, page: str) -> list[str]:
@@ -292,7 +331,7 @@ def improve_site(html_dir: Path, book_dir: Path) -> list[str]:
     """Run every pass over every page of the built site; return the problems found (empty: all well)."""
     problems = []
     theme_script = html_dir / "_static" / "scripts" / "pydata-sphinx-theme.js"
-    theme_script.write_text(keep_skipped_blocks_focusable(theme_script.read_text(encoding="utf-8")), encoding="utf-8")
+    theme_script.write_text(leave_tab_stops_to_book_js(theme_script.read_text(encoding="utf-8")), encoding="utf-8")
     options = html_dir / "_static" / "documentation_options.js"
     inline = {options.name: options.read_text(encoding="utf-8")}
     for page in sorted(html_dir.rglob("*.html")):

@@ -161,10 +161,42 @@ def test_an_unknown_icon_fails_loudly():
         icons.outline(icons.pack_text(script, "solid"), "no-such-icon")
 
 
-def test_the_theme_leaves_blocks_in_skipped_sections_focusable():
+def test_the_theme_leaves_the_tab_stops_of_scrollable_blocks_to_book_js():
     theme = "I(){const e=()=>{q.forEach(e=>{" + site_html.THEME_TABINDEX + "})}}"
-    patched = site_html.keep_skipped_blocks_focusable(theme)
-    assert "checkVisibility({contentVisibilityAuto:!0})" in patched and site_html.THEME_TABINDEX not in patched
-    assert site_html.keep_skipped_blocks_focusable(patched) == patched  # built twice: unchanged
+    patched = site_html.leave_tab_stops_to_book_js(theme)
+    assert patched == "I(){const e=()=>{q.forEach(e=>{" + site_html.THEME_TABINDEX_REMOVED + "})}}"
+    assert site_html.leave_tab_stops_to_book_js(patched) == patched  # built twice: unchanged
     with pytest.raises(ValueError, match="update THEME_TABINDEX"):
-        site_html.keep_skipped_blocks_focusable("a theme written differently")
+        site_html.leave_tab_stops_to_book_js("a theme written differently")
+
+
+def test_the_icons_a_stylesheet_draws_are_found_but_not_font_awesomes_own_classes():
+    css = (
+        '/* "\\f000" in a comment */ :root{--pst-icon-bell:"\\f0f3";--x:"\uf105"}\n'
+        '.onthispage:after{content:"\\f107"}\n'
+        '.fa-bars:before{content:"\\f0c9"}.fa-xmark::before,.fa-close::before{content:"\\f00d"}\n'
+        '.fa-mixed:before,.admonition-title:after{content:"\\f303"}\n'
+    )
+    assert site_html.icon_codepoints(css) == [0xF0F3, 0xF105, 0xF107, 0xF303]
+
+
+def test_the_solid_icon_font_keeps_only_the_glyphs_the_bundle_draws(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    theme_fonts = icons.fontawesome_js().parents[1] / "vendor" / "fontawesome"
+    ttf = next(theme_fonts.rglob("fa-solid-900.ttf"), None) if theme_fonts.is_dir() else None
+    if ttf is None:
+        pytest.skip("pydata-sphinx-theme not installed")
+    fonts = tmp_path / "_static" / "vendor" / "fontawesome" / "webfonts"
+    fonts.mkdir(parents=True)
+    (fonts / "fa-solid-900.ttf").write_bytes(ttf.read_bytes())
+    face = '@font-face{src:url("vendor/fontawesome/webfonts/fa-solid-900.woff2") format("woff2")}'
+    css = face + ':root{--a:"\\f303";--b:"\\f05a";--brand:"\\f09b"}'
+    out = site_html.subset_icon_font(css, tmp_path / "_static")
+    [name] = [path.name for path in fonts.glob("fa-solid-900-*.woff")]
+    assert f'url("vendor/fontawesome/webfonts/{name}") format("woff")' in out and "woff2" not in out
+    with TTFont(fonts / name) as subset, TTFont(fonts / "fa-solid-900.ttf") as full:
+        wanted = {0xF303, 0xF05A, 0xF09B} & set(full.getBestCmap())  # the brands icon is not in the solid font
+        assert set(subset.getBestCmap()) == wanted and {0xF303, 0xF05A} <= wanted
+        assert subset.flavor == "woff" and (fonts / name).stat().st_size < 5_000
+    assert site_html.subset_icon_font("p{color:red}", tmp_path / "_static") == "p{color:red}"  # no icon font

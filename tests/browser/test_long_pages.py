@@ -1,9 +1,9 @@
 """Long chapters on a phone (issue 23): sections laid out only near the screen, wide formulas and code reachable.
 
 assets/book.css lets the browser skip the layout of a chapter's sections until they come near the screen
-(content-visibility) and makes a formula wider than the column scroll sideways; assets/book.js (with the theme's
-script as scripts/site_html.py changes it) makes every block that scrolls sideways a Tab stop, and no other. Opened
-in Chromium at 390 px, the width of a phone.
+(content-visibility) and makes a formula wider than the column scroll sideways; assets/book.js (the theme's own
+measuring removed by scripts/site_html.py) makes every block that scrolls a Tab stop, and no other. Opened in
+Chromium at 390 px, the width of a phone.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ pytestmark = pytest.mark.browser
 PAGE = "book/03_backprop.html"
 FORMULA = "#equation-backprop-delta1 > .katex-display"  # (3.12), wider than a phone's column
 
-# For every code block and formula: shown (not in a closed <details>), its section laid out, it scrolls sideways,
-# its tabindex.
-BLOCKS_JS = """() => [...document.querySelectorAll('.bd-article pre, div.math > .katex-display')].map((e) => ({
+# For every block that may scroll (code, outputs, tables, formulas): shown (not in a closed <details>), its section
+# laid out, it scrolls, its tabindex.
+BLOCKS_JS = """() => [...document.querySelectorAll(`.bd-article :is(pre, .nboutput > .output_area, .cell_output > .output,
+        .jp-RenderedHTMLCommon, .pst-scrollable-table-container, div.math > .katex-display)`)].map((e) => ({
     kind: e.tagName, shown: e.checkVisibility(),
     laidOut: e.checkVisibility({contentVisibilityAuto: true}),
     scrolls: e.scrollWidth > e.clientWidth
@@ -41,7 +42,7 @@ def phone_page(chromium, book_site):
 def test_a_wide_formula_shows_its_start_and_scrolls_with_the_keyboard(phone_page):
     page = phone_page
     page.locator(FORMULA).scroll_into_view_if_needed()
-    page.wait_for_timeout(500)  # book.js measures formulas 300 ms after the page is laid out
+    page.wait_for_timeout(500)  # laid out and measured (book.js) in the next frame
     box = page.evaluate(
         """(selector) => {
             const formula = document.querySelector(selector);
@@ -62,7 +63,7 @@ def test_a_wide_formula_shows_its_start_and_scrolls_with_the_keyboard(phone_page
 
 def test_blocks_in_sections_laid_out_later_are_tab_stops_exactly_when_they_scroll(phone_page):
     page = phone_page
-    page.wait_for_timeout(600)  # book.js measures formulas 300 ms after the page is laid out
+    page.wait_for_timeout(500)  # the first sections laid out and measured
     at_load = page.evaluate(BLOCKS_JS)
     later = [block for block in at_load if block["shown"] and not block["laidOut"]]
     assert later, "no section of the long chapter waited to be laid out (assets/book.css: content-visibility)"
