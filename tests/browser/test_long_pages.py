@@ -18,8 +18,9 @@ FORMULA = "#equation-backprop-delta1 > .katex-display"  # (3.12), wider than a p
 
 # For every block that may scroll (code, outputs, tables, formulas): shown (not in a closed <details>), its section
 # laid out, it scrolls, its tabindex.
-BLOCKS_JS = """() => [...document.querySelectorAll(`.bd-article :is(pre, .nboutput > .output_area, .cell_output > .output,
-        .jp-RenderedHTMLCommon, .pst-scrollable-table-container, div.math > .katex-display)`)].map((e) => ({
+BLOCKS_JS = """() => [...document.querySelectorAll(`.bd-article :is(pre, .nboutput > .output_area,
+        .cell_output > .output, .jp-RenderedHTMLCommon, .pst-scrollable-table-container,
+        div.math > .katex-display)`)].map((e) => ({
     kind: e.tagName, shown: e.checkVisibility(),
     laidOut: e.checkVisibility({contentVisibilityAuto: true}),
     scrolls: e.scrollWidth > e.clientWidth
