@@ -7,8 +7,10 @@
 // has not laid out yet (assets/book.css: content-visibility). The build turns the theme's measure off
 // (scripts/site_html.py); here every such block, and every display formula (which scrolls when wider than the
 // column, assets/book.css), is measured when it or its first child changes size (a ResizeObserver: laid out for
-// the first time, fonts loaded, window resized, content changed), just after the browser laid it out, so no layout is
-// forced. Until it is measured (its section not laid out yet) a block is a Tab stop.
+// the first time, window resized, content changed), just after the browser laid it out, so no layout is forced.
+// A font that arrives late changes what a formula holds but not the size of its box (as wide as the column): when
+// fonts finish loading, every block is observed afresh, which measures it again after the next layout. Until it is
+// measured (its section not laid out yet) a block is a Tab stop.
 (function () {
   "use strict";
 
@@ -29,7 +31,7 @@
     block.scrollWidth > block.clientWidth ||
     (block.scrollHeight > block.clientHeight && getComputedStyle(block).overflowY !== "hidden");
 
-  const observed = new WeakSet();
+  const observed = new Set();
   const sizes = new ResizeObserver((entries) => {
     const blocks = new Set();
     for (const { target } of entries) {
@@ -50,8 +52,18 @@
     if (block.firstElementChild) sizes.observe(block.firstElementChild);
   }
 
+  // A ResizeObserver reports every element it starts observing, after the next layout.
+  function measureAgain() {
+    for (const block of observed) {
+      sizes.unobserve(block);
+      if (block.isConnected) sizes.observe(block);
+      else observed.delete(block);
+    }
+  }
+
   function observeAll() {
     document.querySelectorAll(BLOCKS).forEach(observe);
+    document.fonts.addEventListener("loadingdone", measureAgain);
     // Blocks added later: outputs of cells run in the page, widgets.
     new MutationObserver((records) => {
       for (const record of records) {

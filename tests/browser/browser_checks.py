@@ -71,7 +71,8 @@ LAY_OUT_EVERYTHING_JS = """async (on) => {
     for (const section of document.querySelectorAll('.bd-article section')) {
         section.style.contentVisibility = on ? 'visible' : '';
     }
-    await document.fonts.ready;  // fonts the newly laid-out sections need; book.js measures formulas once loaded
+    void document.documentElement.offsetHeight;  // laid out now: the fonts these sections need start loading
+    await document.fonts.ready;  // and have loaded; book.js measures the blocks again once they have
     await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
 }"""
 
