@@ -28,6 +28,16 @@ Each pass is a function ``(html: str, ...) -> str`` on one page's text, independ
   admonition and breadcrumb icons) becomes the ~20 glyphs the bundle's own rules draw with it
   (``subset_icon_font``: a few kB, WOFF).
 
+- ``resolve_colour_theme``: the theme's first inline script set ``data-theme="auto"`` on a first visit, a value its
+  stylesheet has no colours for, and its deferred script set "light" or "dark" after the first paint: the page was
+  drawn twice and moved (inline code gains its border, each line with code grows: 0.18 of Lighthouse's layout
+  shift on notation.html at desktop width). The inline script now picks the theme as the deferred one does (the
+  reader's choice, else the system's colour scheme).
+- ``preload_maths_fonts``: KaTeX's fonts were requested only once the first layout found text in them, and arrived
+  after the first paint, so the lines holding maths changed width and height under the reader's eyes (a paragraph
+  one line shorter). Each page preloads the KaTeX fonts that the formulas of its opening (the part before its first
+  section, always laid out: assets/book.css) draw text in, read from KaTeX's own stylesheet.
+
 - ``leave_tab_stops_to_book_js`` (on the theme's pydata-sphinx-theme.js, not on pages): the theme makes a code
   block or output that scrolls focusable (tabindex 0) and any other not (-1) by measuring every block when the page
   loads and after every change to it, forcing a layout of the whole page (its longest task when a chapter loads on
@@ -44,6 +54,7 @@ import hashlib
 import html as html_lib
 import posixpath
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -319,6 +330,108 @@ def leave_tab_stops_to_book_js(script: str) -> str:
     return script.replace(THEME_TABINDEX, THEME_TABINDEX_REMOVED)
 
 
+# The theme's inline script (pydata-sphinx-theme 0.15/0.16) and what it becomes: the theme as its deferred script
+# will set it (``data-mode`` light or dark, else the system's scheme; see resolve_colour_theme).
+THEME_AUTO = 'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";'
+THEME_RESOLVED = (
+    'document.documentElement.dataset.theme = ["light", "dark"].includes(document.documentElement.dataset.mode) '
+    '? document.documentElement.dataset.mode : matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";'
+)
+THEME_MODE = 'document.documentElement.dataset.mode = localStorage.getItem("mode")'
+
+
+def resolve_colour_theme(html: str) -> str:
+    """The theme's first inline script with the colour theme resolved at once (see the module docstring)."""
+    if THEME_MODE not in html or THEME_RESOLVED in html:
+        return html  # not a theme page (the redirect at the site's root), or done already
+    if html.count(THEME_AUTO) != 1:
+        raise ValueError(
+            "the theme's inline script that sets data-theme was not found once (a new theme version?): "
+            "update THEME_AUTO in scripts/site_html.py"
+        )
+    return html.replace(THEME_AUTO, THEME_RESOLVED)
+
+
+KATEX_FONTS = "vendor/katex/fonts"  # under _static/, with katex.min.css in its parent (scripts/vendor.py)
+# The article up to its second <section> (the first one inside the page's own): what is laid out at once.
+OPENING = re.compile(r'<article class="bd-article">.*?<section\b.*?(?=<section\b|</article>)', re.DOTALL)
+
+
+def katex_font_rules(css: str) -> list[tuple[frozenset[str], dict[str, str]]]:
+    """KaTeX's rules that set a font property: (classes one element must have, {property: value}), in order."""
+    rules = []
+    for selectors, body in CSS_RULE.findall(css):
+        props = {}
+        for name, _, value in (decl.partition(":") for decl in body.split(";")):
+            name, value = name.strip(), value.strip()
+            if name in ("font-family", "font-style", "font-weight"):
+                props[name] = value.split(",")[0].strip()
+            elif name == "font":  # .katex{font:normal 1.21em KaTeX_Main,Times New Roman,serif}
+                family = re.search(r"KaTeX_\w+", value)
+                props.update({"font-style": "normal", "font-weight": "normal"})
+                if family:
+                    props["font-family"] = family[0]
+        for selector in selectors.split(","):
+            last = selector.split()[-1] if selector.split() else ""
+            classes = frozenset(re.findall(r"\.([\w-]+)", last))
+            if props and classes and re.fullmatch(r"(?:\.[\w-]+)+", last):
+                rules.append((classes, props))
+    return rules
+
+
+class _FontUse(HTMLParser):
+    """The KaTeX font faces that the visible text of some HTML is drawn in (not the hidden MathML)."""
+
+    def __init__(self, rules):
+        super().__init__()
+        self.rules, self.stack, self.faces = rules, [], set()
+
+    def handle_starttag(self, tag, attrs):
+        classes = set((dict(attrs).get("class") or "").split())
+        props = dict(self.stack[-1][1]) if self.stack else {}
+        for needed, rule in self.rules:
+            if needed <= classes:
+                props.update(rule)
+        hidden = (bool(self.stack) and self.stack[-1][0]) or "katex-mathml" in classes
+        if tag not in ("img", "br", "hr", "input", "meta", "link", "wbr"):
+            self.stack.append((hidden, props))
+
+    def handle_endtag(self, tag):
+        if self.stack and tag not in ("img", "br", "hr", "input", "meta", "link", "wbr"):
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not self.stack or self.stack[-1][0] or not data.strip("\n\t \u200b"):  # KaTeX's zero-width spaces
+            return
+        props = self.stack[-1][1]
+        family = props.get("font-family", "")
+        if not family.startswith("KaTeX_"):
+            return
+        bold = props.get("font-weight") in ("bold", "700")
+        italic = props.get("font-style") == "italic"
+        self.faces.add(f"{family}-{'Bold' if bold else ''}{'Italic' if italic else ''}" if bold or italic
+                       else f"{family}-Regular")  # fmt: skip
+
+
+def preload_maths_fonts(html: str, page: Path, html_dir: Path, rules) -> str:
+    """``<link rel="preload">`` for the KaTeX fonts of the page's opening (see the module docstring)."""
+    opening = OPENING.search(html)
+    if not opening or 'class="katex"' not in opening[0] or f"{KATEX_FONTS}/KaTeX_" in html.split("</head>")[0]:
+        return html
+    finder = _FontUse(rules)
+    finder.feed(opening[0])
+    fonts = html_dir / "_static" / KATEX_FONTS
+    missing = [face for face in sorted(finder.faces) if not (fonts / f"{face}.woff2").is_file()]
+    if missing:
+        raise ValueError(f"{page}: KaTeX font files not found in {fonts}: {missing}")
+    folder = posixpath.relpath(f"_static/{KATEX_FONTS}", page.parent.relative_to(html_dir).as_posix())
+    links = "".join(
+        f'    <link rel="preload" href="{folder}/{face}.woff2" as="font" type="font/woff2" crossorigin />\n'
+        for face in sorted(finder.faces)
+    )
+    return in_head(html, lambda head: STYLESHEET.sub(lambda m: m[0] + links, head, count=1))
+
+
 def check_maths(html: str, page: str) -> list[str]:
     problems = []
     for tag in re.findall(r"<span\b[^>]*\bkatex-error\b[^>]*>", html):
@@ -334,6 +447,8 @@ def improve_site(html_dir: Path, book_dir: Path) -> list[str]:
     theme_script.write_text(leave_tab_stops_to_book_js(theme_script.read_text(encoding="utf-8")), encoding="utf-8")
     options = html_dir / "_static" / "documentation_options.js"
     inline = {options.name: options.read_text(encoding="utf-8")}
+    katex_css = html_dir / "_static" / KATEX_FONTS / ".." / "katex.min.css"
+    rules = katex_font_rules(katex_css.read_text(encoding="utf-8")) if katex_css.is_file() else []
     for page in sorted(html_dir.rglob("*.html")):
         if "_static" in page.relative_to(html_dir).parts:
             continue
@@ -346,6 +461,9 @@ def improve_site(html_dir: Path, book_dir: Path) -> list[str]:
         html = drop_duplicate_viewport(html)
         html = defer_head_scripts(html, inline)
         html = bundle_stylesheets(html, page, html_dir)
+        html = resolve_colour_theme(html)
+        if rules:
+            html = preload_maths_fonts(html, page, html_dir, rules)
         html = add_meta_description(html, book_dir / rel.with_suffix(".md"))
         html = add_image_sizes(html, page)
         problems += check_maths(html, str(rel))

@@ -200,3 +200,64 @@ def test_the_solid_icon_font_keeps_only_the_glyphs_the_bundle_draws(tmp_path):
         assert set(subset.getBestCmap()) == wanted and {0xF303, 0xF05A} <= wanted
         assert subset.flavor == "woff" and (fonts / name).stat().st_size < 5_000
     assert site_html.subset_icon_font("p{color:red}", tmp_path / "_static") == "p{color:red}"  # no icon font
+
+
+THEME_SCRIPT = (
+    '<head>\n  <script data-cfasync="false">\n    document.documentElement.dataset.mode = localStorage.getItem("mode")'
+    ' || "auto";\n    document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";\n  </script>'
+)
+
+
+def test_the_colour_theme_is_chosen_before_the_first_paint():
+    html = site_html.resolve_colour_theme(THEME_SCRIPT + "</head>")
+    assert '|| "auto";\n  </script>' not in html and site_html.THEME_RESOLVED in html
+    assert site_html.resolve_colour_theme(html) == html
+    assert site_html.resolve_colour_theme("<head></head>") == "<head></head>"  # the root's redirect page
+    with pytest.raises(ValueError, match="THEME_AUTO"):
+        site_html.resolve_colour_theme(THEME_SCRIPT.replace('|| "auto";\n  </script>', "</script>") + "</head>")
+
+
+# KaTeX's rules as its stylesheet writes them, and an inline formula: $\mathbf 1 b_n$ with its hidden MathML.
+KATEX_CSS = (
+    ".katex{font:normal 1.21em KaTeX_Main,Times New Roman,serif;line-height:1.2}.katex .mathnormal{font-family:"
+    "KaTeX_Math;font-style:italic}.katex .mathbf{font-family:KaTeX_Main;font-weight:700}.katex .op-symbol.small-op"
+    "{font-family:KaTeX_Size1}.katex .op-symbol:before{font-family:KaTeX_AMS}.katex-display>.katex{display:block}"
+)
+FORMULA = (
+    '<span class="katex"><span class="katex-mathml"><math><mi mathvariant="script">L</mi></math></span>'
+    '<span class="katex-html" aria-hidden="true"><span class="base"><span class="strut"></span>'
+    '<span class="mord mathbf">1</span><span class="mord"><span class="mord mathnormal">b</span>'
+    '<span class="vlist-s">\u200b</span></span></span></span></span>'
+)
+
+
+def test_the_fonts_of_the_opening_formulas_are_preloaded_and_no_other(tmp_path: Path):
+    rules = site_html.katex_font_rules(KATEX_CSS)
+    assert (frozenset({"op-symbol", "small-op"}), {"font-family": "KaTeX_Size1"}) in rules
+    assert all("KaTeX_AMS" not in props.values() for _, props in rules)  # a pseudo-element's rule
+    fonts = tmp_path / "_static" / site_html.KATEX_FONTS
+    fonts.mkdir(parents=True)
+    for face in ("KaTeX_Main-Bold", "KaTeX_Math-Italic", "KaTeX_Main-Regular", "KaTeX_Size1-Regular"):
+        (fonts / f"{face}.woff2").write_bytes(b"")
+    page = tmp_path / "book" / "a.html"
+    sized_op = '<span class="mop op-symbol small-op">\u2211</span>'
+    html = (
+        '<head>\n    <link rel="stylesheet" href="../_static/bundle.css" />\n</head><article class="bd-article">'
+        f"<section><p>{FORMULA}</p><section><h2>Later</h2><p>{sized_op}</p></section></section></article>"
+    )
+    out = site_html.preload_maths_fonts(html, page, tmp_path, rules)
+    preloads = [line.strip() for line in out.splitlines() if 'rel="preload"' in line]
+    # Main-Bold (the bold 1) and Math-Italic (b); not Main-Regular (only a zero-width space is drawn in it),
+    # nor Size1 (in a later section, laid out when near the screen), nor the MathML's fonts.
+    assert preloads == [
+        f'<link rel="preload" href="../_static/{site_html.KATEX_FONTS}/KaTeX_{face}.woff2" as="font" '
+        'type="font/woff2" crossorigin />'
+        for face in ("Main-Bold", "Math-Italic")
+    ]
+    assert out.index("bundle.css") < out.index('rel="preload"')
+    assert site_html.preload_maths_fonts(out, page, tmp_path, rules) == out
+    no_maths = html.replace(FORMULA, "x")
+    assert site_html.preload_maths_fonts(no_maths, page, tmp_path, rules) == no_maths
+    (fonts / "KaTeX_Math-Italic.woff2").unlink()
+    with pytest.raises(ValueError, match="KaTeX_Math-Italic"):
+        site_html.preload_maths_fonts(html, page, tmp_path, rules)
