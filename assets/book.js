@@ -61,7 +61,21 @@
     }
   }
 
+  // A section the browser skips keeps an estimated height (book.css), and its content may be taller. A tool that
+  // reads the layout of that content (axe, in Lighthouse) has it laid out where it is, overflowing the estimate
+  // onto the sections below: text over another section's Run button, a contrast failure no reader sees. While
+  // skipped, a section clips what it holds (book.css: section.skipped); laid out, it holds all of it anyway.
+  function markSkipped() {
+    for (const section of document.querySelectorAll(".bd-article section section")) {
+      section.classList.toggle("skipped", !laidOut(section.firstElementChild || section)); // its content is skipped
+      section.addEventListener("contentvisibilityautostatechange", (event) =>
+        section.classList.toggle("skipped", event.skipped),
+      );
+    }
+  }
+
   function observeAll() {
+    markSkipped();
     document.querySelectorAll(BLOCKS).forEach(observe);
     document.fonts.addEventListener("loadingdone", measureAgain);
     // Blocks added later: outputs of cells run in the page, widgets.

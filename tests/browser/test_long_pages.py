@@ -9,6 +9,7 @@ Chromium at 390 px, the width of a phone.
 from __future__ import annotations
 
 import pytest
+from accessibility import AXE_JS, AXE_RUN_JS, WCAG_TAGS
 from browser_checks import NARROW, open_page
 
 pytestmark = pytest.mark.browser
@@ -119,3 +120,31 @@ def test_a_formula_that_widens_when_its_fonts_arrive_becomes_a_tab_stop(chromium
         (i, block) for i, block in enumerate(after) if block["shown"] and (block["tabIndex"] == 0) != block["scrolls"]
     ]
     assert not wrong, f"blocks whose Tab stop does not match whether they scroll once the fonts arrived: {wrong[:5]}"
+
+
+def test_axe_as_lighthouse_runs_it_sees_no_content_of_a_skipped_section_over_another(chromium, book_site):
+    """Lighthouse runs axe on the page as loaded, sections skipped. axe reads the layout of their content, which is
+    laid out where it is, taller than the section's estimated height: on 02_softmax at a phone's width, text of
+    one section lay over a Run button of another and failed colour contrast (1.95:1), which no reader sees. A
+    skipped section clips its content (assets/book.js, book.css: .skipped); once laid out it is not clipped."""
+    context = chromium.new_context(viewport={"width": 412, "height": 823}, device_scale_factor=1.75, is_mobile=True)
+    try:
+        page, _, waiting = open_page(context, book_site.base, "book/02_softmax.html")
+        assert not waiting, waiting
+        page.wait_for_timeout(500)
+        assert page.evaluate("() => document.querySelectorAll('.bd-article section.skipped').length") > 3
+        page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;true")
+        violations = page.evaluate(AXE_RUN_JS, list(WCAG_TAGS))
+        assert not violations, violations
+        # The reader scrolls to the end: every section on the way is laid out and no longer clipped.
+        page.keyboard.press("End")
+        for _ in range(60):
+            page.mouse.wheel(0, -600)
+            page.wait_for_timeout(50)
+        sections = page.evaluate("""() => [...document.querySelectorAll('.bd-article section section')].map((s) =>
+            ({id: s.id, skipped: s.classList.contains('skipped'),
+              laidOut: (s.firstElementChild || s).checkVisibility({contentVisibilityAuto: true})}))""")
+        wrong = [s for s in sections if s["skipped"] == s["laidOut"]]
+        assert not wrong, f"sections whose .skipped does not say whether they are laid out: {wrong[:5]}"
+    finally:
+        context.close()
