@@ -30,7 +30,7 @@ Each pass is a function ``(html: str, ...) -> str`` on one page's text, independ
 
 - ``resolve_colour_theme``: the theme's first inline script set ``data-theme="auto"`` on a first visit, a value its
   stylesheet has no colours for, and its deferred script set "light" or "dark" after the first paint: the page was
-  drawn twice and moved (inline code gains its border, each line with code grows: 0.18 of Lighthouse's layout
+  drawn twice and moved (inline code gains its border, each line with code grows: 0.15 of Lighthouse's layout
   shift on notation.html at desktop width). The inline script now picks the theme as the deferred one does (the
   reader's choice, else the system's colour scheme).
 - ``preload_maths_fonts``: KaTeX's fonts were requested only once the first layout found text in them, and arrived
