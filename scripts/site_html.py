@@ -352,7 +352,8 @@ def resolve_colour_theme(html: str) -> str:
     return html.replace(THEME_AUTO, THEME_RESOLVED)
 
 
-KATEX_FONTS = "vendor/katex/fonts"  # under _static/, with katex.min.css in its parent (scripts/vendor.py)
+KATEX = "vendor/katex"  # under _static/: katex.min.css and fonts/ (scripts/vendor.py)
+KATEX_FONTS = f"{KATEX}/fonts"
 # The article up to its second <section> (the first one inside the page's own): what is laid out at once.
 OPENING = re.compile(r'<article class="bd-article">.*?<section\b.*?(?=<section\b|</article>)', re.DOTALL)
 
@@ -372,7 +373,7 @@ def katex_font_rules(css: str) -> list[tuple[frozenset[str], dict[str, str]]]:
                 if family:
                     props["font-family"] = family[0]
         for selector in selectors.split(","):
-            last = selector.split()[-1] if selector.split() else ""
+            last = (selector.split() or [""])[-1]
             classes = frozenset(re.findall(r"\.([\w-]+)", last))
             if props and classes and re.fullmatch(r"(?:\.[\w-]+)+", last):
                 rules.append((classes, props))
@@ -381,6 +382,8 @@ def katex_font_rules(css: str) -> list[tuple[frozenset[str], dict[str, str]]]:
 
 class _FontUse(HTMLParser):
     """The KaTeX font faces that the visible text of some HTML is drawn in (not the hidden MathML)."""
+
+    VOID = ("img", "br", "hr", "input", "meta", "link", "wbr")  # no end tag: never on the stack
 
     def __init__(self, rules):
         super().__init__()
@@ -393,11 +396,11 @@ class _FontUse(HTMLParser):
             if needed <= classes:
                 props.update(rule)
         hidden = (bool(self.stack) and self.stack[-1][0]) or "katex-mathml" in classes
-        if tag not in ("img", "br", "hr", "input", "meta", "link", "wbr"):
+        if tag not in self.VOID:
             self.stack.append((hidden, props))
 
     def handle_endtag(self, tag):
-        if self.stack and tag not in ("img", "br", "hr", "input", "meta", "link", "wbr"):
+        if self.stack and tag not in self.VOID:
             self.stack.pop()
 
     def handle_data(self, data):
@@ -407,10 +410,9 @@ class _FontUse(HTMLParser):
         family = props.get("font-family", "")
         if not family.startswith("KaTeX_"):
             return
-        bold = props.get("font-weight") in ("bold", "700")
-        italic = props.get("font-style") == "italic"
-        self.faces.add(f"{family}-{'Bold' if bold else ''}{'Italic' if italic else ''}" if bold or italic
-                       else f"{family}-Regular")  # fmt: skip
+        bold = "Bold" if props.get("font-weight") in ("bold", "700") else ""
+        italic = "Italic" if props.get("font-style") == "italic" else ""
+        self.faces.add(f"{family}-{bold + italic or 'Regular'}")
 
 
 def preload_maths_fonts(html: str, page: Path, html_dir: Path, rules) -> str:
@@ -447,7 +449,7 @@ def improve_site(html_dir: Path, book_dir: Path) -> list[str]:
     theme_script.write_text(leave_tab_stops_to_book_js(theme_script.read_text(encoding="utf-8")), encoding="utf-8")
     options = html_dir / "_static" / "documentation_options.js"
     inline = {options.name: options.read_text(encoding="utf-8")}
-    katex_css = html_dir / "_static" / KATEX_FONTS / ".." / "katex.min.css"
+    katex_css = html_dir / "_static" / KATEX / "katex.min.css"
     rules = katex_font_rules(katex_css.read_text(encoding="utf-8")) if katex_css.is_file() else []
     for page in sorted(html_dir.rglob("*.html")):
         if "_static" in page.relative_to(html_dir).parts:

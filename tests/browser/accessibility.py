@@ -78,14 +78,17 @@ AXE_RUN_JS = """async tags => {
 }"""
 
 
-def run_axe(page, tags=WCAG_TAGS) -> list[dict]:
-    """axe-core's violations on the open page for the rule tags `tags` (every such rule, none disabled)."""
+def run_axe(page, tags=WCAG_TAGS, *, lay_out_everything: bool = True) -> list[dict]:
+    """axe-core's violations on the open page for the rule tags `tags` (every such rule, none disabled); with
+    `lay_out_everything` false, on the page as loaded (sections skipped), as Lighthouse runs it."""
     if not AXE_JS.is_file():
         raise FileNotFoundError(f"{AXE_JS} not found: run `npm ci` (axe-core is pinned in package.json)")
     if not page.evaluate("() => !!window.axe"):
         # Evaluated through the DevTools protocol: no request, nothing in the site, and the page's
         # Content-Security-Policy (scripts/csp.py), which refuses an injected inline <script>, does not apply.
         page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;true")
+    if not lay_out_everything:
+        return page.evaluate(AXE_RUN_JS, list(tags))
     with everything_laid_out(page):
         return page.evaluate(AXE_RUN_JS, list(tags))
 
